@@ -1,0 +1,35 @@
+"""forecast: displacement forecasting for humanitarian analysts.
+
+Read reported counts (:func:`read_counts`), keep every vintage (:class:`Archive`), and feed
+scenario and time-series models whose projections land in notebooks, scripts and PDF reports.
+"""
+
+from ._version import __version__
+from .archive import Archive
+from .data import (
+    as_of,
+    list_series,
+    read_counts,
+    regularize,
+    select_series,
+    to_cumulative,
+    to_flow,
+    totals,
+)
+from .errors import DataError, DataWarning, ScenarioError
+
+__all__ = [
+    "Archive",
+    "DataError",
+    "DataWarning",
+    "ScenarioError",
+    "__version__",
+    "as_of",
+    "list_series",
+    "read_counts",
+    "regularize",
+    "select_series",
+    "to_cumulative",
+    "to_flow",
+    "totals",
+]

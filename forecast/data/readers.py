@@ -1,0 +1,340 @@
+"""Readers: turn each supported file format into one raw table of text cells.
+
+A reader only finds the cells; `validate.py` decides whether they make sense. Keeping every cell as
+text until validation means one set of checks, and one error format, for every input format.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+
+FORMATS = ("auto", "tidy", "wide", "hxl", "unhcr_json")
+
+#: Columns a tidy file may carry; others are ignored. `as_of` is the vintage log's name for
+#: `published`.
+TIDY_COLUMNS = ("date", "origin", "destination", "measure", "kind", "value", "source", "published")
+_PUBLISHED_ALIASES = ("published", "as_of")
+
+
+@dataclass
+class RawTable:
+    """Cells as text, one row per figure, before validation.
+
+    `frame` has one column per schema field present in the input plus `_rec`, the record's index
+    in the input (used to name the line of a bad value), and optionally `_vcol`, the input column
+    a wide file's value came from.
+    """
+
+    frame: pd.DataFrame
+    name: str
+    labels: dict[str, str]
+    line_of: Callable[[int], int]
+    defaults: dict[str, str] = field(default_factory=dict)
+
+
+def load_text(
+    path_or_buffer: str | os.PathLike[str] | IO[str] | IO[bytes], encoding: str
+) -> tuple[str, str]:
+    """Read a path, URL or open file into text, naming it for error messages."""
+    name = _name_of(path_or_buffer)
+    try:
+        if isinstance(path_or_buffer, str) and re.match(r"https?://", path_or_buffer):
+            with urllib.request.urlopen(path_or_buffer, timeout=30) as response:
+                raw = response.read()
+        elif isinstance(path_or_buffer, str | os.PathLike):
+            raw = Path(path_or_buffer).read_bytes()
+        else:
+            raw = path_or_buffer.read()
+    except (OSError, urllib.error.URLError) as exc:
+        raise DataError(f"cannot read input: {exc}", path=name) from None
+    if isinstance(raw, str):
+        text = raw
+    else:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            raise DataError(
+                f"bytes that are not valid {encoding} at byte {exc.start}; expected a {encoding} "
+                "text file (pass encoding= if it is in another encoding)",
+                path=name,
+                line=line,
+                value=raw[exc.start : exc.start + 8].hex(" "),
+            ) from None
+        except LookupError:
+            raise DataError(f"unknown encoding {encoding!r}", path=name) from None
+    text = text.removeprefix("\ufeff")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise DataError("a NUL byte: this is not a text file", path=name, line=line) from None
+    if not text.strip():
+        raise DataError("the file is empty; expected a header and at least one row", path=name)
+    return text, name
+
+
+def _name_of(path_or_buffer: object) -> str:
+    if isinstance(path_or_buffer, str | os.PathLike):
+        return os.fspath(path_or_buffer)
+    return str(getattr(path_or_buffer, "name", "<buffer>"))
+
+
+def detect_format(text: str, name: str) -> str:
+    """Guess the format from the name and the first lines."""
+    if name.lower().endswith(".json") or text.lstrip()[:1] in ("{", "["):
+        return "unhcr_json"
+    lines = [ln for ln in text.splitlines()[:2] if ln.strip()]
+    header = [c.strip().lower() for c in _split_csv_line(lines[0])]
+    if (
+        len(lines) > 1
+        and _split_csv_line(lines[1])[:1]
+        and _split_csv_line(lines[1])[0].strip().startswith("#")
+    ):
+        return "hxl"
+    if "measure" in header and "value" in header:
+        return "tidy"
+    return "wide"
+
+
+def _split_csv_line(line: str) -> list[str]:
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:
+        return line.split(",")
+
+
+def _read_csv_cells(text: str, name: str) -> pd.DataFrame:
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    seen: set[str] = set()
+    for position, label in enumerate(c.strip() for c in _split_csv_line(first)):
+        if label == "":
+            raise DataError(
+                f"header field {position + 1} is empty; expected a column name", path=name, line=1
+            )
+        if label.lower() in seen:
+            raise DataError(
+                "a column name appears twice in the header", path=name, line=1, column=label
+            )
+        seen.add(label.lower())
+    try:
+        cells = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        raise DataError(
+            f"not a well-formed CSV file ({str(exc).strip()}); expected the same number of "
+            "comma-separated fields on every line, quotes closed",
+            path=name,
+            line=int(found.group(1)) if found else None,
+        ) from None
+    cells.columns = [str(c).strip() for c in cells.columns]
+    return cells.fillna("")
+
+
+def _csv_line_mapper(text: str, header_records: int) -> Callable[[int], int]:
+    """Map a data record index to its 1-based physical line, allowing quoted newlines."""
+    starts: list[int] = []
+
+    def line_of(record: int) -> int:
+        if not starts:
+            try:
+                reader = csv.reader(io.StringIO(text))
+                previous = 0
+                for row in reader:
+                    if any(cell.strip() for cell in row) or len(row) > 1:
+                        starts.append(previous + 1)
+                    previous = reader.line_num
+            except csv.Error:
+                starts.append(-1)
+        index = record + header_records
+        if 0 <= index < len(starts) and starts[0] != -1:
+            return starts[index]
+        return index + 1
+
+    return line_of
+
+
+def read_tidy(text: str, name: str) -> RawTable:
+    cells = _read_csv_cells(text, name)
+    lowered = {c.lower(): c for c in cells.columns}
+    missing = [c for c in ("date", "value", "measure") if c not in lowered]
+    if missing:
+        raise DataError(
+            f"missing column(s) {', '.join(missing)}; a tidy file needs date, value, measure "
+            "(and optionally origin, destination, kind, source, published)",
+            path=name,
+            line=1,
+        )
+    labels: dict[str, str] = {}
+    frame = pd.DataFrame(index=cells.index)
+    for fld in TIDY_COLUMNS:
+        aliases = _PUBLISHED_ALIASES if fld == "published" else (fld,)
+        for alias in aliases:
+            if alias in lowered:
+                labels[fld] = lowered[alias]
+                frame[fld] = cells[lowered[alias]]
+                break
+    frame["_rec"] = np.arange(len(frame))
+    return RawTable(frame, name, labels, _csv_line_mapper(text, 1))
+
+
+def read_wide(text: str, name: str, date_column: str | None = None) -> RawTable:
+    """A date column and one column of values per destination; empty cells are no figure."""
+    cells = _read_csv_cells(text, name)
+    if date_column is None:
+        date_column = next((c for c in cells.columns if c.lower() == "date"), cells.columns[0])
+    elif date_column not in cells.columns:
+        raise DataError(
+            f"no date column {date_column!r}; columns are {list(cells.columns)}", path=name, line=1
+        )
+    value_columns = [c for c in cells.columns if c != date_column]
+    if not value_columns:
+        raise DataError(
+            "a wide file needs a date column and at least one column of values", path=name, line=1
+        )
+    cells["_rec"] = np.arange(len(cells))
+    long = cells.melt(
+        id_vars=[date_column, "_rec"],
+        value_vars=value_columns,
+        var_name="_vcol",
+        value_name="value",
+    )
+    long = long[long["value"].str.strip() != ""]
+    frame = pd.DataFrame(
+        {
+            "date": long[date_column],
+            "destination": long["_vcol"],
+            "value": long["value"],
+            "_rec": long["_rec"],
+            "_vcol": long["_vcol"],
+        }
+    ).reset_index(drop=True)
+    return RawTable(frame, name, {"date": date_column}, _csv_line_mapper(text, 1))
+
+
+_HXL_VALUE_HASHTAGS = ("#affected", "#population", "#inneed", "#targeted", "#reached", "#value")
+
+
+def read_hxl(text: str, name: str) -> RawTable:
+    """HXL: a header, then a row of hashtags (`#date`, `#country+name`, `#affected+refugees`)."""
+    cells = _read_csv_cells(text, name)
+    if cells.empty:
+        raise DataError("an HXL file needs a tag row under the header", path=name, line=2)
+    tags = {col: str(tag).strip().lower().replace(" ", "") for col, tag in cells.iloc[0].items()}
+    cells = cells.iloc[1:].reset_index(drop=True)
+    cells["_rec"] = np.arange(1, len(cells) + 1)
+    by_field: dict[str, str] = {}
+    value_columns: list[str] = []
+    for col, tag in tags.items():
+        hashtag, *attributes = tag.split("+")
+        if hashtag == "#date" and "date" not in by_field:
+            by_field["date"] = col
+        elif hashtag in ("#country", "#adm1", "#adm2", "#loc", "#org") or hashtag == "#origin":
+            role = "origin" if ("origin" in attributes or hashtag == "#origin") else "destination"
+            if "code" not in attributes or role not in by_field:
+                by_field.setdefault(role, col)
+        elif hashtag == "#meta" and "source" in attributes:
+            by_field["source"] = col
+        elif hashtag == "#indicator" and "name" in attributes:
+            by_field["measure"] = col
+        elif hashtag in _HXL_VALUE_HASHTAGS:
+            value_columns.append(col)
+    if "date" not in by_field:
+        raise DataError("no #date tag in the HXL tag row", path=name, line=2)
+    if not value_columns:
+        raise DataError(
+            f"no value tag in the HXL tag row; expected one of {', '.join(_HXL_VALUE_HASHTAGS)}",
+            path=name,
+            line=2,
+        )
+    parts = []
+    for col in value_columns:
+        part = pd.DataFrame({fld: cells[src] for fld, src in by_field.items()})
+        part["value"] = cells[col]
+        part["_rec"] = cells["_rec"]
+        part["_vcol"] = col
+        if "measure" not in by_field:
+            part["measure"] = tags[col].lstrip("#")
+        part["_hxl_kind"] = _hxl_kind(tags[col])
+        parts.append(part[part["value"].str.strip() != ""])
+    frame = pd.concat(parts, ignore_index=True)
+    return RawTable(frame, name, dict(by_field), _csv_line_mapper(text, 1))
+
+
+def _hxl_kind(tag: str) -> str:
+    """HXL has no kind attribute; `+cumulative` and flow-like attributes are honoured, else stock.
+
+    HDX population tables (`#affected+refugees`, `#population`) count people present at a date.
+    """
+    attributes = set(tag.split("+")[1:])
+    if "cumulative" in attributes:
+        return "cumulative"
+    if attributes & {"new", "daily", "weekly", "monthly", "flow", "arrivals"}:
+        return "flow"
+    return "stock"
+
+
+def read_unhcr_json(text: str, name: str) -> RawTable:
+    """UNHCR Operational Data Portal time series: `{"data": {"timeseries": [...]}}`."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(
+            f"not valid JSON ({exc.msg}, column {exc.colno})", path=name, line=exc.lineno
+        ) from None
+    except RecursionError:
+        raise DataError("JSON nested too deeply", path=name) from None
+    series = document.get("data") if isinstance(document, dict) else None
+    series = series.get("timeseries") if isinstance(series, dict) else None
+    if not isinstance(series, list):
+        raise DataError(
+            'expected UNHCR portal JSON {"data": {"timeseries": [{"data_date": ..., '
+            '"individuals": ...}, ...]}}',
+            path=name,
+            line=1,
+        )
+    starts = [m.start() for m in re.finditer(r'"data_date"', text)]
+    line_starts = [text.count("\n", 0, pos) + 1 for pos in starts]
+    dates, values = [], []
+    for index, entry in enumerate(series):
+        if not isinstance(entry, dict):
+            raise DataError(
+                f"timeseries entry {index + 1} is not an object",
+                path=name,
+                line=line_starts[index] if index < len(line_starts) else None,
+                value=entry,
+            )
+        dates.append(_json_cell(entry.get("data_date")))
+        values.append(_json_cell(entry.get("individuals")))
+    frame = pd.DataFrame({"date": dates, "value": values, "_rec": np.arange(len(dates))})
+    frame["date"] = (
+        frame["date"]
+        .str.slice(0, 10)
+        .where(frame["date"].str.match(r"^\d{4}-\d\d-\d\d([T ]|$)"), frame["date"])
+    )
+
+    def line_of(record: int) -> int:
+        return line_starts[record] if record < len(line_starts) else 1
+
+    return RawTable(frame, name, {"date": "data_date", "value": "individuals"}, line_of)
+
+
+def _json_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool | dict | list):
+        return json.dumps(value)[:40]
+    return str(value)
