@@ -97,7 +97,7 @@ def detect_format(text: str, name: str) -> str:
     """Guess the format from the name and the first lines."""
     if name.lower().endswith(".json") or text.lstrip()[:1] in ("{", "["):
         return "unhcr_json"
-    lines = [ln for ln in text.splitlines()[:2] if ln.strip()]
+    lines = [ln for ln in text.splitlines() if ln.strip()][:2]
     header = [c.strip().lower() for c in _split_csv_line(lines[0])]
     if (
         len(lines) > 1
@@ -306,15 +306,17 @@ def read_unhcr_json(text: str, name: str) -> RawTable:
             path=name,
             line=1,
         )
+    # json does not keep positions: the n-th "data_date" key is taken to start the n-th entry.
     starts = [m.start() for m in re.finditer(r'"data_date"', text)]
     line_starts = [text.count("\n", 0, pos) + 1 for pos in starts]
+    array_line = text.count("\n", 0, max(text.find('"timeseries"'), 0)) + 1
     dates, values = [], []
     for index, entry in enumerate(series):
         if not isinstance(entry, dict):
             raise DataError(
                 f"timeseries entry {index + 1} is not an object",
                 path=name,
-                line=line_starts[index] if index < len(line_starts) else None,
+                line=line_starts[index] if index < len(line_starts) else array_line,
                 value=entry,
             )
         dates.append(_json_cell(entry.get("data_date")))
@@ -327,7 +329,7 @@ def read_unhcr_json(text: str, name: str) -> RawTable:
     )
 
     def line_of(record: int) -> int:
-        return line_starts[record] if record < len(line_starts) else 1
+        return line_starts[record] if record < len(line_starts) else array_line
 
     return RawTable(frame, name, {"date": "data_date", "value": "individuals"}, line_of)
 

@@ -76,9 +76,8 @@ def require_one_series(counts: pd.DataFrame, *, what: str = "counts") -> None:
         )
 
 
-def _by_series(counts: pd.DataFrame):
-    ordered = counts.sort_values([*SERIES_KEY, "date"], kind="stable")
-    return ordered.groupby(list(SERIES_KEY), sort=False, dropna=False, group_keys=False)
+def _ordered(counts: pd.DataFrame) -> pd.DataFrame:
+    return counts.sort_values([*SERIES_KEY, "date"], kind="stable").reset_index(drop=True)
 
 
 def to_flow(counts: pd.DataFrame) -> pd.DataFrame:
@@ -96,17 +95,12 @@ def to_flow(counts: pd.DataFrame) -> pd.DataFrame:
     [10.0, 15.0, 15.0]
     """
     _refuse_stock(counts, "to_flow")
-    out = _by_series(counts).apply(_diff_cumulative)
-    return out.reset_index(drop=True)
-
-
-def _diff_cumulative(group: pd.DataFrame) -> pd.DataFrame:
-    if group["kind"].iloc[0] != "cumulative":
-        return group
-    group = group.copy()
-    group["value"] = group["value"].diff().fillna(group["value"])
-    group["kind"] = "flow"
-    return group
+    out = _ordered(counts)
+    cumulative = out["kind"] == "cumulative"
+    steps = out.groupby(list(SERIES_KEY), sort=False, dropna=False)["value"].diff()
+    out["value"] = out["value"].where(~cumulative, steps.fillna(out["value"]))
+    out.loc[cumulative, "kind"] = "flow"
+    return out
 
 
 def to_cumulative(counts: pd.DataFrame) -> pd.DataFrame:
@@ -121,17 +115,12 @@ def to_cumulative(counts: pd.DataFrame) -> pd.DataFrame:
     [10.0, 25.0]
     """
     _refuse_stock(counts, "to_cumulative")
-    out = _by_series(counts).apply(_sum_flow)
-    return out.reset_index(drop=True)
-
-
-def _sum_flow(group: pd.DataFrame) -> pd.DataFrame:
-    if group["kind"].iloc[0] != "flow":
-        return group
-    group = group.copy()
-    group["value"] = group["value"].cumsum()
-    group["kind"] = "cumulative"
-    return group
+    out = _ordered(counts)
+    flow = out["kind"] == "flow"
+    totals_ = out.groupby(list(SERIES_KEY), sort=False, dropna=False)["value"].cumsum()
+    out["value"] = out["value"].where(~flow, totals_)
+    out.loc[flow, "kind"] = "cumulative"
+    return out
 
 
 def _refuse_stock(counts: pd.DataFrame, name: str) -> None:
@@ -167,7 +156,8 @@ def regularize(counts: pd.DataFrame, freq: str = "D", *, fill: bool = True) -> p
             "counts hold several vintages of the same figures; take one view first with "
             "forecast.as_of(counts, date)"
         )
-    parts = [_regular_series(group, freq, fill) for _, group in _by_series(counts)]
+    grouped = _ordered(counts).groupby(list(SERIES_KEY), sort=False, dropna=False)
+    parts = [_regular_series(group, freq, fill) for _, group in grouped]
     return pd.concat(parts, ignore_index=True)
 
 

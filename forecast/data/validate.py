@@ -128,16 +128,14 @@ class _Checker:
                 "not a calendar date; expected YYYY-MM-DD or YYYY-MM",
                 cells.iloc[row],
             )
-        row = self.first_bad(((parsed < _MIN_DATE) | (parsed > _MAX_DATE)).to_numpy())
-        if row is not None:
-            raise self.fail(
-                row, fld, "implausible date; expected a year from 1900 to 2100", cells.iloc[row]
-            )
+        self.plausible(parsed, cells, fld)
         return parsed.astype("datetime64[ns]")
 
     def timestamps(self, cells: pd.Series, fld: str) -> pd.Series:
         text = cells.str.strip()
         parsed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+        # Naive UTC, so that vintages from scrapers in different time zones compare.
+        parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
         row = self.first_bad(parsed.isna().to_numpy())
         if row is not None:
             raise self.fail(
@@ -146,8 +144,15 @@ class _Checker:
                 "not a timestamp; expected ISO 8601, e.g. 2022-03-05T13:37:07-08:00",
                 cells.iloc[row],
             )
-        # Stored as naive UTC so that vintages from scrapers in different time zones compare.
-        return parsed.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ns]")
+        self.plausible(parsed, cells, fld)
+        return parsed.astype("datetime64[ns]")
+
+    def plausible(self, parsed: pd.Series, cells: pd.Series, fld: str) -> None:
+        row = self.first_bad(((parsed < _MIN_DATE) | (parsed > _MAX_DATE)).to_numpy())
+        if row is not None:
+            raise self.fail(
+                row, fld, "implausible date; expected a year from 1900 to 2100", cells.iloc[row]
+            )
 
     def values(self, cells: pd.Series) -> pd.Series:
         text = cells.str.strip()

@@ -1,0 +1,158 @@
+"""Every class of bad input raises DataError naming the file, line, column and value."""
+
+import pytest
+
+import forecast
+
+HEADER = "date,origin,destination,value,measure,source\n"
+GOOD = "2022-03-01,Ukraine,Poland,100,cumulative_crossings,UNHCR\n"
+
+
+def _error(write, body, **options):
+    path = write(HEADER + GOOD + body)
+    with pytest.raises(forecast.DataError) as caught:
+        forecast.read_counts(path, **options)
+    err = caught.value
+    assert str(path) in str(err), "the message names the file"
+    return err
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [
+        ("2022-13-01", "not a calendar date"),
+        ("2022-02-30", "not a calendar date"),  # impossible date
+        ("01/03/2022", "not a calendar date"),
+        ("yesterday", "not a calendar date"),
+        ("1850-01-01", "implausible date"),
+        ("", "not a calendar date"),
+    ],
+)
+def test_bad_dates_are_named_with_line_and_column(write, cell, problem):
+    err = _error(write, f"{cell},Ukraine,Poland,200,cumulative_crossings,UNHCR\n")
+    assert (err.line, err.column, err.value) == (3, "date", cell)
+    assert problem in str(err)
+    assert "expected YYYY-MM-DD" in str(err) or "expected a year" in str(err)
+
+
+@pytest.mark.parametrize(
+    ("cell", "problem"),
+    [
+        ("lots", "not a number"),
+        ("-5", "negative count"),
+        ("inf", "not finite"),
+        ("nan", "not finite"),
+        ("1e999", "not finite"),
+        ("", "missing value"),
+    ],
+)
+def test_bad_values_are_named_with_line_and_column(write, cell, problem):
+    err = _error(write, f"2022-03-02,Ukraine,Poland,{cell},cumulative_crossings,UNHCR\n")
+    assert (err.line, err.column, err.value) == (3, "value", cell)
+    assert problem in str(err)
+
+
+def test_duplicate_key_with_a_different_value_names_both_lines(write):
+    err = _error(write, "2022-03-01,Ukraine,Poland,150,cumulative_crossings,UNHCR\n")
+    assert err.line == 3
+    assert "line 2" in str(err) and "100" in str(err) and "150" in str(err)
+
+
+def test_exact_duplicate_rows_are_kept_once(write):
+    path = write(HEADER + GOOD + GOOD)
+    assert len(forecast.read_counts(path)) == 1
+
+
+def test_unknown_kind_in_a_kind_column(write):
+    path = write("date,measure,kind,value\n2022-03-01,crossings,cumulativ,5\n")
+    with pytest.raises(forecast.DataError) as caught:
+        forecast.read_counts(path)
+    assert (caught.value.line, caught.value.column, caught.value.value) == (2, "kind", "cumulativ")
+
+
+def test_measure_whose_kind_cannot_be_told_asks_for_kind(write):
+    path = write("date,measure,value\n2022-03-01,people,5\n")
+    with pytest.raises(forecast.DataError, match="pass kind=") as caught:
+        forecast.read_counts(path)
+    assert caught.value.column == "measure"
+    assert len(forecast.read_counts(path, kind="stock")) == 1
+    assert forecast.read_counts(path, kind={"people": "flow"})["kind"].tolist() == ["flow"]
+
+
+def test_empty_file(write):
+    with pytest.raises(forecast.DataError, match="empty"):
+        forecast.read_counts(write(""))
+    with pytest.raises(forecast.DataError, match="empty"):
+        forecast.read_counts(write("\n  \n"))
+
+
+def test_header_without_rows(write):
+    with pytest.raises(forecast.DataError, match="no data rows"):
+        forecast.read_counts(write(HEADER))
+
+
+def test_missing_required_column(write):
+    with pytest.raises(forecast.DataError, match="missing column"):
+        forecast.read_counts(write("date,measure,amount\n2022-03-01,daily_x,5\n"), format="tidy")
+
+
+def test_duplicate_header_column(write):
+    with pytest.raises(forecast.DataError, match="appears twice") as caught:
+        forecast.read_counts(write("date,measure,value,value\n2022-03-01,daily_x,5,6\n"))
+    assert caught.value.column == "value"
+
+
+def test_wrong_encoding_names_the_line(write):
+    body = (HEADER + GOOD).encode() + "2022-03-02,Côte d'Ivoire,Poland,5,daily_x,s\n".encode(
+        "latin-1"
+    )
+    with pytest.raises(forecast.DataError, match="not valid utf-8") as caught:
+        forecast.read_counts(write(body))
+    assert caught.value.line == 3
+    assert (
+        forecast.read_counts(write(body), encoding="latin-1")["origin"].str.contains("Côte").any()
+    )
+
+
+def test_binary_file_is_refused(write):
+    with pytest.raises(forecast.DataError, match="not a text file"):
+        forecast.read_counts(write(b"date,value\n\x00\x01\x02"))
+
+
+def test_ragged_row_names_its_line(write):
+    err = _error(write, "2022-03-02,Ukraine,Poland,5,cumulative_crossings,UNHCR,extra\n")
+    assert err.line == 3
+    assert "well-formed CSV" in str(err)
+
+
+def test_line_numbers_count_physical_lines_across_quoted_newlines(write):
+    body = (
+        '2022-03-02,Ukraine,Poland,150,cumulative_crossings,"UNHCR\nsecond line of a note"\n'
+        "2022-03-03,Ukraine,Poland,oops,cumulative_crossings,UNHCR\n"
+    )
+    err = _error(write, body)
+    assert err.line == 5
+
+
+def test_missing_file_is_a_data_error(tmp_path):
+    with pytest.raises(forecast.DataError, match="cannot read input"):
+        forecast.read_counts(tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{",
+        '{"data": {"timeseries": {}}}',
+        "[1, 2]",
+        '{"data": {"timeseries": [1]}}',
+        '{"data": {"timeseries": [{"data_date": "2022-02-30", "individuals": 1}]}}',
+        '{"data": {"timeseries": [{"data_date": "2022-02-01", "individuals": -1}]}}',
+        '{"data": {"timeseries": [{"data_date": "2022-02-01", "individuals": true}]}}',
+    ],
+)
+def test_malformed_portal_json(write, text):
+    with pytest.raises(forecast.DataError) as caught:
+        forecast.read_counts(write(text, "odp.json"))
+    assert "odp.json" in str(caught.value)
+    assert caught.value.line is not None
