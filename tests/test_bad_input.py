@@ -156,3 +156,23 @@ def test_malformed_portal_json(write, text):
         forecast.read_counts(write(text, "odp.json"))
     assert "odp.json" in str(caught.value)
     assert caught.value.line is not None
+
+
+def test_unknown_kind_given_by_the_caller(write):
+    path = write("date,measure,value\n2022-03-01,people,5\n")
+    with pytest.raises(forecast.DataError, match="unknown kind") as caught:
+        forecast.read_counts(path, kind="cumulativ")
+    assert caught.value.value == "cumulativ"
+
+
+def test_rows_longer_than_a_short_header_are_refused_not_truncated(write):
+    path = write("date,value\n2022-03-01,5,daily_x\n")
+    with pytest.raises(forecast.DataError, match="well-formed CSV") as caught:
+        forecast.read_counts(path, measure="daily_x")
+    assert caught.value.line == 2
+
+
+def test_negative_value_in_a_large_numeric_column_shows_the_cell_as_written(write):
+    rows = "".join(f"2022-03-{d:02d},Ukraine,Poland,{d},daily_x,s\n" for d in range(2, 29))
+    err = _error(write, rows + "2022-03-29,Ukraine,Poland,-7.50,daily_x,s\n")
+    assert (err.line, err.value) == (30, "-7.50")

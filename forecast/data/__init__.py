@@ -26,7 +26,7 @@ from ..errors import DataError
 from .readers import (
     FORMATS,
     detect_format,
-    load_text,
+    load_input,
     read_hxl,
     read_tidy,
     read_unhcr_json,
@@ -122,14 +122,15 @@ def read_counts(
     """
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
-    text, name = load_text(path_or_buffer, encoding)
+    given = load_input(path_or_buffer, encoding)
+    name = given.name
     if format == "auto":
-        format = detect_format(text, name)
+        format = detect_format(given)
     defaults = {"measure": measure, "origin": origin, "destination": destination, "source": source}
     if format == "tidy":
-        raw = read_tidy(text, name)
+        raw = read_tidy(given)
     elif format == "hxl":
-        raw = read_hxl(text, name)
+        raw = read_hxl(given)
     elif format == "wide":
         if measure is None:
             raise DataError(
@@ -138,9 +139,9 @@ def read_counts(
                 path=name,
                 line=1,
             )
-        raw = read_wide(text, name, date_column)
+        raw = read_wide(given, date_column)
     else:
-        raw = read_unhcr_json(text, name)
+        raw = read_unhcr_json(given)
         if kind is None:
             kind = "flow"
         defaults["measure"] = measure or "daily_individuals"

@@ -13,6 +13,7 @@ import os
 import re
 import urllib.error
 import urllib.request
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,20 +38,44 @@ class RawTable:
 
     `frame` has one column per schema field present in the input plus `_rec`, the record's index
     in the input (used to name the line of a bad value), and optionally `_vcol`, the input column
-    a wide file's value came from.
+    a wide file's value came from. A value column may already be numeric when the CSV parser
+    could read every cell as a number (the fast path for large files).
     """
 
     frame: pd.DataFrame
     name: str
     labels: dict[str, str]
     line_of: Callable[[int], int]
-    defaults: dict[str, str] = field(default_factory=dict)
+    cell_of: Callable[[int, str], str | None] = lambda record, column: None
 
 
-def load_text(
+@dataclass
+class Input:
+    """The bytes of one input, its name for messages, and its text, decoded only when needed.
+
+    Large CSV files are parsed by pandas straight from the bytes (decoding 100 MB into a Python
+    string first would cost as much as the parse itself).
+    """
+
+    name: str
+    raw: bytes
+    encoding: str
+    _text: str | None = field(default=None, repr=False)
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = decode(self.raw, self.encoding, self.name)
+        return self._text
+
+    def head(self, size: int = 65536) -> str:
+        return self.raw[:size].decode(self.encoding, errors="replace")
+
+
+def load_input(
     path_or_buffer: str | os.PathLike[str] | IO[str] | IO[bytes], encoding: str
-) -> tuple[str, str]:
-    """Read a path, URL or open file into text, naming it for error messages."""
+) -> Input:
+    """Read a path, URL or open file, refusing what is empty, binary or unreadable."""
     name = _name_of(path_or_buffer)
     try:
         if isinstance(path_or_buffer, str) and re.match(r"https?://", path_or_buffer):
@@ -60,31 +85,37 @@ def load_text(
             raw = Path(path_or_buffer).read_bytes()
         else:
             raw = path_or_buffer.read()
-    except (OSError, urllib.error.URLError) as exc:
+    except (OSError, urllib.error.URLError, ValueError) as exc:
         raise DataError(f"cannot read input: {exc}", path=name) from None
     if isinstance(raw, str):
-        text = raw
-    else:
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError as exc:
-            line = raw.count(b"\n", 0, exc.start) + 1
-            raise DataError(
-                f"bytes that are not valid {encoding} at byte {exc.start}; expected a {encoding} "
-                "text file (pass encoding= if it is in another encoding)",
-                path=name,
-                line=line,
-                value=raw[exc.start : exc.start + 8].hex(" "),
-            ) from None
-        except LookupError:
-            raise DataError(f"unknown encoding {encoding!r}", path=name) from None
-    text = text.removeprefix("\ufeff")
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise DataError("a NUL byte: this is not a text file", path=name, line=line) from None
-    if not text.strip():
+        raw, encoding = raw.encode("utf-8", errors="surrogatepass"), "utf-8"
+    try:
+        "".encode(encoding)
+    except LookupError:
+        raise DataError(f"unknown encoding {encoding!r}", path=name) from None
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig"):
+        raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if b"\x00" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        raise DataError("a NUL byte: this is not a text file", path=name, line=line)
+    if not re.search(rb"\S", raw):
         raise DataError("the file is empty; expected a header and at least one row", path=name)
-    return text, name
+    return Input(name, raw, encoding)
+
+
+def decode(raw: bytes, encoding: str, name: str) -> str:
+    """Decode, naming the line of the first byte that is not valid in `encoding`."""
+    try:
+        return raw.decode(encoding)
+    except UnicodeError as exc:
+        start = getattr(exc, "start", 0)
+        raise DataError(
+            f"bytes that are not valid {encoding} at byte {start}; expected a {encoding} "
+            "text file (pass encoding= if it is in another encoding)",
+            path=name,
+            line=raw.count(b"\n", 0, start) + 1,
+            value=raw[start : start + 8].hex(" "),
+        ) from None
 
 
 def _name_of(path_or_buffer: object) -> str:
@@ -93,11 +124,14 @@ def _name_of(path_or_buffer: object) -> str:
     return str(getattr(path_or_buffer, "name", "<buffer>"))
 
 
-def detect_format(text: str, name: str) -> str:
+def detect_format(source: Input) -> str:
     """Guess the format from the name and the first lines."""
+    text, name = source.head(), source.name
     if name.lower().endswith(".json") or text.lstrip()[:1] in ("{", "["):
         return "unhcr_json"
     lines = [ln for ln in text.splitlines() if ln.strip()][:2]
+    if not lines:
+        raise DataError("the file is empty; expected a header and at least one row", path=name)
     header = [c.strip().lower() for c in _split_csv_line(lines[0])]
     if (
         len(lines) > 1
@@ -117,47 +151,97 @@ def _split_csv_line(line: str) -> list[str]:
         return line.split(",")
 
 
-def _read_csv_cells(text: str, name: str) -> pd.DataFrame:
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+def _header(source: Input) -> list[str]:
+    """The header's column names, checked: none empty, none twice."""
+    first = next((ln for ln in source.head().splitlines() if ln.strip()), "")
+    labels = [c.strip() for c in _split_csv_line(first)]
     seen: set[str] = set()
-    for position, label in enumerate(c.strip() for c in _split_csv_line(first)):
+    for position, label in enumerate(labels):
         if label == "":
             raise DataError(
-                f"header field {position + 1} is empty; expected a column name", path=name, line=1
+                f"header field {position + 1} is empty; expected a column name",
+                path=source.name,
+                line=1,
             )
         if label.lower() in seen:
             raise DataError(
-                "a column name appears twice in the header", path=name, line=1, column=label
+                "a column name appears twice in the header", path=source.name, line=1, column=label
             )
         seen.add(label.lower())
+    return labels
+
+
+def _read_csv_cells(
+    source: Input, numeric: tuple[str, ...] = (), categorical: bool = False
+) -> pd.DataFrame:
+    """Every cell as text, except columns in `numeric`, which pandas may parse as numbers.
+
+    With `categorical`, text columns come back as pandas categoricals: the parser then finds each
+    column's distinct values as it reads, so validation can work on those few values alone.
+    """
+    labels = _header(source)
+    as_text = "category" if categorical else str
+    text_columns = {label: as_text for label in labels if label.lower() not in numeric}
     try:
-        cells = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
+        with warnings.catch_warnings():
+            # pandas only warns when rows are longer than the header, and drops the extra cells.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            cells = pd.read_csv(
+                io.BytesIO(source.raw),
+                encoding=source.encoding,
+                dtype=text_columns,
+                keep_default_na=False,
+                na_filter=False,
+                index_col=False,  # a short header must not turn the first column into an index
+            )
+    except UnicodeError:
+        source.text  # noqa: B018 - raises the DataError that names the line
+        raise
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, csv.Error) as exc:
         found = re.search(r"line (\d+)", str(exc))
+        line = int(found.group(1)) if found else _first_long_row(source, len(labels))
         raise DataError(
             f"not a well-formed CSV file ({str(exc).strip()}); expected the same number of "
-            "comma-separated fields on every line, quotes closed",
-            path=name,
-            line=int(found.group(1)) if found else None,
+            f"comma-separated fields on every line as in the header ({len(labels)}), quotes "
+            "closed",
+            path=source.name,
+            line=line,
         ) from None
     cells.columns = [str(c).strip() for c in cells.columns]
-    return cells.fillna("")
+    for column in cells.columns:
+        # Short rows leave NaN even with na_filter off; a missing cell is an empty one.
+        if not isinstance(cells[column].dtype, pd.CategoricalDtype) and (
+            cells[column].dtype == object or pd.api.types.is_string_dtype(cells[column])
+        ):
+            cells[column] = cells[column].fillna("")
+    return cells
 
 
-def _csv_line_mapper(text: str, header_records: int) -> Callable[[int], int]:
+def _first_long_row(source: Input, width: int) -> int | None:
+    try:
+        reader = csv.reader(io.StringIO(source.text))
+        for row in reader:
+            if len(row) > width:
+                return reader.line_num
+    except (csv.Error, DataError):
+        pass
+    return None
+
+
+def _csv_line_mapper(source: Input, header_records: int) -> Callable[[int], int]:
     """Map a data record index to its 1-based physical line, allowing quoted newlines."""
     starts: list[int] = []
 
     def line_of(record: int) -> int:
         if not starts:
             try:
-                reader = csv.reader(io.StringIO(text))
+                reader = csv.reader(io.StringIO(source.text))
                 previous = 0
                 for row in reader:
                     if any(cell.strip() for cell in row) or len(row) > 1:
                         starts.append(previous + 1)
                     previous = reader.line_num
-            except csv.Error:
+            except (csv.Error, DataError):
                 starts.append(-1)
         index = record + header_records
         if 0 <= index < len(starts) and starts[0] != -1:
@@ -167,8 +251,26 @@ def _csv_line_mapper(text: str, header_records: int) -> Callable[[int], int]:
     return line_of
 
 
-def read_tidy(text: str, name: str) -> RawTable:
-    cells = _read_csv_cells(text, name)
+def _csv_cell_reader(source: Input, header_records: int) -> Callable[[int, str], str | None]:
+    """The text of one cell, read again from the file: only error messages need it."""
+
+    def cell_of(record: int, column: str) -> str | None:
+        try:
+            rows = (row for row in csv.reader(io.StringIO(source.text)) if any(row))
+            header = [c.strip() for c in next(rows)]
+            for index, row in enumerate(rows):
+                if index == record + header_records - 1:
+                    return row[header.index(column)]
+        except (csv.Error, DataError, ValueError, IndexError, StopIteration):
+            pass
+        return None
+
+    return cell_of
+
+
+def read_tidy(source: Input) -> RawTable:
+    name = source.name
+    cells = _read_csv_cells(source, numeric=("value",), categorical=True)
     lowered = {c.lower(): c for c in cells.columns}
     missing = [c for c in ("date", "value", "measure") if c not in lowered]
     if missing:
@@ -188,12 +290,13 @@ def read_tidy(text: str, name: str) -> RawTable:
                 frame[fld] = cells[lowered[alias]]
                 break
     frame["_rec"] = np.arange(len(frame))
-    return RawTable(frame, name, labels, _csv_line_mapper(text, 1))
+    return RawTable(frame, name, labels, _csv_line_mapper(source, 1), _csv_cell_reader(source, 1))
 
 
-def read_wide(text: str, name: str, date_column: str | None = None) -> RawTable:
+def read_wide(source: Input, date_column: str | None = None) -> RawTable:
     """A date column and one column of values per destination; empty cells are no figure."""
-    cells = _read_csv_cells(text, name)
+    name = source.name
+    cells = _read_csv_cells(source)
     if date_column is None:
         date_column = next((c for c in cells.columns if c.lower() == "date"), cells.columns[0])
     elif date_column not in cells.columns:
@@ -222,15 +325,16 @@ def read_wide(text: str, name: str, date_column: str | None = None) -> RawTable:
             "_vcol": long["_vcol"],
         }
     ).reset_index(drop=True)
-    return RawTable(frame, name, {"date": date_column}, _csv_line_mapper(text, 1))
+    return RawTable(frame, name, {"date": date_column}, _csv_line_mapper(source, 1))
 
 
 _HXL_VALUE_HASHTAGS = ("#affected", "#population", "#inneed", "#targeted", "#reached", "#value")
 
 
-def read_hxl(text: str, name: str) -> RawTable:
+def read_hxl(source: Input) -> RawTable:
     """HXL: a header, then a row of hashtags (`#date`, `#country+name`, `#affected+refugees`)."""
-    cells = _read_csv_cells(text, name)
+    name = source.name
+    cells = _read_csv_cells(source)
     if cells.empty:
         raise DataError("an HXL file needs a tag row under the header", path=name, line=2)
     tags = {col: str(tag).strip().lower().replace(" ", "") for col, tag in cells.iloc[0].items()}
@@ -271,7 +375,7 @@ def read_hxl(text: str, name: str) -> RawTable:
         part["_hxl_kind"] = _hxl_kind(tags[col])
         parts.append(part[part["value"].str.strip() != ""])
     frame = pd.concat(parts, ignore_index=True)
-    return RawTable(frame, name, dict(by_field), _csv_line_mapper(text, 1))
+    return RawTable(frame, name, dict(by_field), _csv_line_mapper(source, 1))
 
 
 def _hxl_kind(tag: str) -> str:
@@ -287,8 +391,9 @@ def _hxl_kind(tag: str) -> str:
     return "stock"
 
 
-def read_unhcr_json(text: str, name: str) -> RawTable:
+def read_unhcr_json(source: Input) -> RawTable:
     """UNHCR Operational Data Portal time series: `{"data": {"timeseries": [...]}}`."""
+    text, name = source.text, source.name
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:

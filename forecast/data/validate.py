@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -67,26 +67,80 @@ def validate(
             "no data rows; expected at least one figure after the header", path=raw.name
         )
     checker = _Checker(raw)
-    out = pd.DataFrame(index=frame.index)
-    out["date"] = checker.dates(frame["date"], "date")
+    text: dict[str, Distinct] = {}
     for fld in ("origin", "destination", "measure", "source"):
         if fld in frame:
-            out[fld] = frame[fld].str.strip()
+            text[fld] = Distinct.of(frame[fld])
         else:
-            out[fld] = defaults.get(fld) or ""
-    if "source" not in frame and not defaults.get("source"):
-        out["source"] = raw.name
-    checker.non_empty(out["measure"], "measure", "a measure name, e.g. cumulative_border_crossings")
-    out["kind"] = checker.kinds(frame, out["measure"], kind)
+            fallback = defaults.get(fld) or (raw.name if fld == "source" else "")
+            text[fld] = Distinct.constant(fallback, len(frame))
+    checker.non_empty(text["measure"], "measure", "a measure name, e.g. cumulative_crossings")
+    out = pd.DataFrame(index=frame.index)
+    out["date"] = checker.dates(Distinct.of(frame["date"]), "date")
+    for fld, column in text.items():
+        out[fld] = column.values()
+    out["kind"] = checker.kinds(frame, text["measure"], kind)
     out["value"] = checker.values(frame["value"])
     if "published" in frame:
-        out["published"] = checker.timestamps(frame["published"], "published")
-    checker.duplicates(out)
-    key = [*SERIES_KEY, "date"] + (["published"] if "published" in out else [])
-    out = out.sort_values(key, kind="stable").drop_duplicates(key).reset_index(drop=True)
+        out["published"] = checker.timestamps(Distinct.of(frame["published"]), "published")
+    # Codes index sorted distinct values, so this id orders series by origin, destination, measure.
+    series = text["origin"].codes.astype(np.int64)
+    for fld in ("destination", "measure"):
+        series = series * len(text[fld].uniques) + text[fld].codes
+    out, series = checker.sorted_without_duplicates(out, series)
     if on_decrease != "ignore":
-        _check_decreases(out, raw.name, on_decrease)
+        _check_decreases(out, series, raw.name, on_decrease)
     return out[[*SCHEMA, *(["published"] if "published" in out else [])]]
+
+
+class Distinct:
+    """A text column as codes into its sorted, stripped distinct values.
+
+    Counts files repeat a few origins, measures, sources and dates over millions of rows, so
+    every check and conversion runs on the distinct values and is spread back with `take`.
+    """
+
+    def __init__(self, codes: np.ndarray, uniques: pd.Index, raw: pd.Index) -> None:
+        self.codes = codes
+        self.uniques = uniques
+        self._raw = raw
+        self._raw_codes: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, cells: pd.Series) -> Distinct:
+        if isinstance(cells.dtype, pd.CategoricalDtype):
+            raw_codes = cells.cat.codes.to_numpy().astype(np.intp)
+            raw = pd.Index(cells.cat.categories.astype(str), dtype=object)
+            if (raw_codes < 0).any():  # a missing cell in a short row
+                raw = raw.append(pd.Index([""], dtype=object))
+                raw_codes = np.where(raw_codes < 0, len(raw) - 1, raw_codes)
+        else:
+            raw_codes, found = pd.factorize(cells.fillna("").astype(str))
+            raw = pd.Index(found, dtype=object)
+        stripped = pd.Index([str(v).strip() for v in raw], dtype=object)
+        codes, uniques = pd.factorize(stripped, sort=True)
+        distinct = cls(codes[raw_codes], pd.Index(uniques, dtype=object), raw)
+        distinct._raw_codes = raw_codes
+        return distinct
+
+    @classmethod
+    def constant(cls, value: str, size: int) -> Distinct:
+        index = pd.Index([value], dtype=object)
+        return cls(np.zeros(size, dtype=np.intp), index, index)
+
+    def values(self) -> pd.Series:
+        return pd.Series(pd.Index(self.uniques, dtype=str).take(self.codes))
+
+    def first_row(self, bad_uniques: np.ndarray) -> int | None:
+        """The first row whose value is one of the distinct values flagged in `bad_uniques`."""
+        if not bad_uniques.any():
+            return None
+        return int(np.argmax(bad_uniques[self.codes]))
+
+    def written(self, row: int) -> str:
+        """The cell as written, before stripping."""
+        codes = self._raw_codes if self._raw_codes is not None else self.codes
+        return str(self._raw[codes[row]])
 
 
 class _Checker:
@@ -103,154 +157,218 @@ class _Checker:
         line = self.raw.line_of(int(frame["_rec"].iloc[row]))
         return DataError(message, path=self.raw.name, line=line, column=column, value=value)
 
+    def cell(self, cells: pd.Series, row: int) -> str:
+        """The cell as written in the file, even where the CSV parser already made it a number."""
+        value = cells.iloc[row]
+        if isinstance(value, str):
+            return value
+        column = self.raw.labels.get("value", "value")
+        written = self.raw.cell_of(int(self.raw.frame["_rec"].iloc[row]), column)
+        return written if written is not None else f"{value:g}"
+
     def first_bad(self, bad: np.ndarray | pd.Series) -> int | None:
         bad = np.asarray(bad, dtype=bool)
         return int(np.argmax(bad)) if bad.any() else None
 
-    def non_empty(self, cells: pd.Series, fld: str, expected: str) -> None:
-        row = self.first_bad((cells == "").to_numpy())
+    def non_empty(self, column: Distinct, fld: str, expected: str) -> None:
+        row = column.first_row(np.asarray(column.uniques == "", dtype=bool))
         if row is not None:
-            raise self.fail(row, fld, f"missing {fld}; expected {expected}", "")
+            raise self.fail(row, fld, f"missing {fld}; expected {expected}", column.written(row))
 
-    def dates(self, cells: pd.Series, fld: str) -> pd.Series:
-        text = cells.str.strip()
+    def dates(self, column: Distinct, fld: str) -> pd.Series:
+        text = pd.Series(column.uniques, dtype=object)
         parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-        monthly = parsed.isna() & text.str.fullmatch(r"\d{4}-\d{2}").fillna(False).to_numpy()
+        monthly = parsed.isna().to_numpy().copy()
         if monthly.any():
+            monthly &= text.str.fullmatch(r"\d{4}-\d{2}").fillna(False).to_numpy(dtype=bool)
             # A month stands for its last day: a monthly figure is known once the month is over.
             months = pd.to_datetime(text[monthly], format="%Y-%m", errors="coerce")
             parsed[monthly] = months + pd.offsets.MonthEnd(0)
-        row = self.first_bad(parsed.isna().to_numpy())
+        row = column.first_row(parsed.isna().to_numpy())
         if row is not None:
             raise self.fail(
                 row,
                 fld,
                 "not a calendar date; expected YYYY-MM-DD or YYYY-MM",
-                cells.iloc[row],
+                column.written(row),
             )
-        self.plausible(parsed, cells, fld)
-        return parsed.astype("datetime64[ns]")
+        return self.plausible(parsed, column, fld)
 
-    def timestamps(self, cells: pd.Series, fld: str) -> pd.Series:
-        text = cells.str.strip()
+    def timestamps(self, column: Distinct, fld: str) -> pd.Series:
+        text = pd.Series(column.uniques, dtype=object)
         parsed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
         # Naive UTC, so that vintages from scrapers in different time zones compare.
         parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
-        row = self.first_bad(parsed.isna().to_numpy())
+        row = column.first_row(parsed.isna().to_numpy())
         if row is not None:
             raise self.fail(
                 row,
                 fld,
                 "not a timestamp; expected ISO 8601, e.g. 2022-03-05T13:37:07-08:00",
-                cells.iloc[row],
+                column.written(row),
             )
-        self.plausible(parsed, cells, fld)
-        return parsed.astype("datetime64[ns]")
+        return self.plausible(parsed, column, fld)
 
-    def plausible(self, parsed: pd.Series, cells: pd.Series, fld: str) -> None:
-        row = self.first_bad(((parsed < _MIN_DATE) | (parsed > _MAX_DATE)).to_numpy())
+    def plausible(self, parsed: pd.Series, column: Distinct, fld: str) -> pd.Series:
+        """Refuse years outside 1900-2100, then spread the parsed distinct values to rows."""
+        row = column.first_row(((parsed < _MIN_DATE) | (parsed > _MAX_DATE)).to_numpy())
         if row is not None:
             raise self.fail(
-                row, fld, "implausible date; expected a year from 1900 to 2100", cells.iloc[row]
+                row, fld, "implausible date; expected a year from 1900 to 2100", column.written(row)
             )
+        return pd.Series(parsed.to_numpy().astype("datetime64[ns]")[column.codes])
 
     def values(self, cells: pd.Series) -> pd.Series:
-        text = cells.str.strip()
-        self.non_empty(text, "value", "a count of persons")
-        numbers = pd.to_numeric(text, errors="coerce").astype("float64")
-        row = self.first_bad(numbers.isna().to_numpy())
+        if pd.api.types.is_numeric_dtype(cells) and not pd.api.types.is_bool_dtype(cells):
+            numbers = cells.astype("float64")  # the CSV parser read every cell as a number
+        else:
+            cells = cells.astype(str)
+            text = cells.str.strip()
+            row = self.first_bad((text == "").to_numpy())
+            if row is not None:
+                raise self.fail(row, "value", "missing value; expected a count of persons", "")
+            numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+            row = self.first_bad(numbers.isna().to_numpy())
+            if row is not None:
+                literal = text.iloc[row].lower().lstrip("+-")
+                finite = literal not in ("nan", "inf", "infinity")
+                raise self.fail(
+                    row,
+                    "value",
+                    f"{'not a number' if finite else 'not finite'}; expected a count of persons "
+                    "such as 652445",
+                    cells.iloc[row],
+                )
+        array = numbers.to_numpy()
+        row = self.first_bad(~np.isfinite(array))
         if row is not None:
-            literal = text.iloc[row].lower()
-            what = (
-                "not finite"
-                if literal in ("nan", "inf", "-inf", "+inf", "infinity")
-                else "not a number"
-            )
             raise self.fail(
-                row, "value", f"{what}; expected a count of persons such as 652445", cells.iloc[row]
+                row, "value", "not finite; expected a count of persons", self.cell(cells, row)
             )
-        row = self.first_bad(~np.isfinite(numbers.to_numpy()))
+        row = self.first_bad(array < 0)
         if row is not None:
             raise self.fail(
-                row, "value", "not finite; expected a count of persons", cells.iloc[row]
-            )
-        row = self.first_bad((numbers < 0).to_numpy())
-        if row is not None:
-            raise self.fail(
-                row, "value", "negative count; expected zero or more persons", cells.iloc[row]
+                row, "value", "negative count; expected zero or more persons", self.cell(cells, row)
             )
         return numbers
 
     def kinds(
-        self, frame: pd.DataFrame, measures: pd.Series, kind: str | Mapping[str, str] | None
+        self, frame: pd.DataFrame, measures: Distinct, kind: str | Mapping[str, str] | None
     ) -> pd.Series:
         """Kind per row: the file's kind column, else the caller's kind, else the measure name."""
+        if "kind" in frame or "_hxl_kind" in frame:
+            return self._kinds_by_row(frame, measures, kind)
+        if isinstance(kind, str):
+            by_name = np.array([kind] * len(measures.uniques), dtype=object)
+        else:
+            mapping = dict(kind or {})
+            by_name = np.array(
+                [mapping.get(m) or infer_kind(m) for m in measures.uniques], dtype=object
+            )
+        self._check_kinds(pd.Series(by_name), measures.first_row, measures.written)
+        return pd.Series(pd.Index(by_name, dtype=str).take(measures.codes))
+
+    def _kinds_by_row(
+        self, frame: pd.DataFrame, measures: Distinct, kind: str | Mapping[str, str] | None
+    ) -> pd.Series:
+        """The slower path for small inputs whose kind varies by row (HXL tags, kind column)."""
         if isinstance(kind, str):
             kinds = pd.Series(kind, index=frame.index, dtype=object)
         else:
             mapping = dict(kind or {})
-            lookup = {m: mapping.get(m) or infer_kind(m) for m in measures.unique()}
-            kinds = measures.map(lookup).astype(object)
+            names = measures.uniques
             if "_hxl_kind" in frame:
-                kinds = measures.map(mapping).astype(object).fillna(frame["_hxl_kind"])
+                by_name = np.array([mapping.get(m) for m in names], dtype=object)
+                kinds = pd.Series(by_name[measures.codes]).fillna(frame["_hxl_kind"])
+            else:
+                by_name = np.array([mapping.get(m) or infer_kind(m) for m in names], dtype=object)
+                kinds = pd.Series(by_name[measures.codes], dtype=object)
         if "kind" in frame:
-            given = frame["kind"].str.strip().str.lower()
-            kinds = given.where(given != "", kinds)
-        row = self.first_bad(kinds.isna().to_numpy())
+            given = Distinct.of(frame["kind"])
+            lowered = np.array([k.lower() for k in given.uniques], dtype=object)[given.codes]
+            kinds = pd.Series(np.where(lowered == "", kinds.to_numpy(), lowered), dtype=object)
+        self._check_kinds(kinds, self.first_bad, measures.written)
+        return kinds.astype(str)
+
+    def _check_kinds(
+        self,
+        kinds: pd.Series,
+        row_of: Callable[[np.ndarray], int | None],
+        measure_text: Callable[[int], str],
+    ) -> None:
+        """Check kinds given per item (a distinct measure, or a row); `row_of` finds the row."""
+        missing = kinds.isna().to_numpy()
+        row = row_of(missing)
         if row is not None:
             raise self.fail(
                 row,
                 "measure",
                 "cannot tell the kind of this measure from its name; pass kind='cumulative', "
                 "'flow' or 'stock' (or a mapping measure -> kind), or add a kind column",
-                measures.iloc[row],
+                measure_text(row),
             )
-        row = self.first_bad(~kinds.isin(KINDS).to_numpy())
+        unknown = ~kinds.isin(KINDS).to_numpy()
+        row = row_of(unknown)
         if row is not None:
-            raise self.fail(
-                row, "kind", f"unknown kind; expected one of {', '.join(KINDS)}", kinds.iloc[row]
-            )
-        return kinds.astype(str)
+            value = kinds.iloc[int(np.argmax(unknown))]
+            raise self.fail(row, "kind", f"unknown kind; expected one of {', '.join(KINDS)}", value)
 
-    def duplicates(self, out: pd.DataFrame) -> None:
-        key = [*SERIES_KEY, "date"] + (["published"] if "published" in out else [])
-        dup = out.duplicated(key, keep=False).to_numpy()
-        if not dup.any():
-            return
-        clash = out[dup].groupby(key, sort=False)["value"].transform("nunique").to_numpy() > 1
-        if not clash.any():
-            return
-        rows = np.flatnonzero(dup)[clash]
-        first = out.iloc[rows[0]]
-        twin = next(r for r in rows[1:] if all(out.iloc[r][k] == first[k] for k in key))
-        other_line = self.raw.line_of(int(self.raw.frame["_rec"].iloc[twin]))
+    def sorted_without_duplicates(
+        self, out: pd.DataFrame, series: np.ndarray
+    ) -> tuple[pd.DataFrame, np.ndarray]:
+        """Sort by series, date (and publication); drop exact repeats, refuse conflicting ones."""
+        keys = [series, out["date"].to_numpy()]
+        if "published" in out:
+            keys.append(out["published"].to_numpy())
+        order = np.lexsort(keys[::-1])
+        ordered = [k[order] for k in keys]
+        repeat = np.ones(len(order), dtype=bool)
+        repeat[0] = False
+        for k in ordered:
+            repeat[1:] &= k[1:] == k[:-1]
+        values = out["value"].to_numpy()[order]
+        clash = repeat.copy()
+        clash[1:] &= values[1:] != values[:-1]
+        if clash.any():
+            at = int(np.argmax(clash))
+            self.conflict(out, int(order[at - 1]), int(order[at]))
+        keep = order[~repeat]
+        return out.iloc[keep].reset_index(drop=True), series[keep]
+
+    def conflict(self, out: pd.DataFrame, first: int, second: int) -> None:
+        row = out.iloc[first]
+        records = self.raw.frame["_rec"]
+        early, late = sorted((first, second), key=lambda position: records.iloc[position])
+        early_line = self.raw.line_of(int(records.iloc[early]))
         raise self.fail(
-            int(twin),
+            late,
             "value",
-            f"duplicate figure for {first['destination'] or first['origin']} / {first['measure']} "
-            f"on {first['date']:%Y-%m-%d} with a different value than line "
-            f"{self.raw.line_of(int(self.raw.frame['_rec'].iloc[rows[0]]))} ({first['value']:g}); "
-            "expected one value per date and series (use a published column for revisions)",
-            f"{out.iloc[twin]['value']:g} at line {other_line}",
+            f"duplicate figure for {row['destination'] or row['origin']} / {row['measure']} "
+            f"on {row['date']:%Y-%m-%d} with a different value than line {early_line} "
+            f"({out.iloc[early]['value']:g}); expected one value per date and series "
+            "(use a published column for revisions)",
+            self.cell(self.raw.frame["value"], late),
         )
 
 
-def _check_decreases(out: pd.DataFrame, name: str, on_decrease: str) -> None:
-    cumulative = out[out["kind"] == "cumulative"]
-    if cumulative.empty:
+def _check_decreases(out: pd.DataFrame, series: np.ndarray, name: str, on_decrease: str) -> None:
+    cumulative = (out["kind"] == "cumulative").to_numpy()
+    if not cumulative.any():
         return
-    if "published" in cumulative:
-        # Judge only the latest vintage: an earlier, later-revised value is not a fall.
-        cumulative = cumulative.drop_duplicates([*SERIES_KEY, "date"], keep="last")
-    keys = [*SERIES_KEY]
-    same_series = (cumulative[keys] == cumulative[keys].shift()).all(axis=1)
-    previous = cumulative["value"].shift()
-    falls = same_series & (cumulative["value"] < previous)
-    if not falls.any():
+    dates = out["date"].to_numpy()
+    values = out["value"].to_numpy()
+    # Rows are sorted by series, date and publication: the last row of a date is its latest
+    # vintage, and only latest vintages are judged (an earlier, later-revised value is no fall).
+    latest = np.ones(len(out), dtype=bool)
+    latest[:-1] = (series[1:] != series[:-1]) | (dates[1:] != dates[:-1])
+    rows = np.flatnonzero(cumulative & latest)
+    same_series = series[rows][1:] == series[rows][:-1]
+    falls = np.flatnonzero(same_series & (values[rows][1:] < values[rows][:-1]))
+    if not len(falls):
         return
     lines = []
-    for index in np.flatnonzero(falls.to_numpy()):
-        row, prior = cumulative.iloc[index], cumulative.iloc[index - 1]
+    for index in falls:
+        prior, row = out.iloc[rows[index]], out.iloc[rows[index + 1]]
         lines.append(
             f"{row['destination'] or row['origin']} / {row['measure']}: "
             f"{prior['date']:%Y-%m-%d} {prior['value']:,.0f} -> "
