@@ -28,6 +28,9 @@ def _build_parser() -> argparse.ArgumentParser:
     summary.add_argument(
         "files", nargs="+", metavar="FILE", help="tidy, wide, HXL CSV or UNHCR JSON"
     )
+    summary.add_argument(
+        "--series", action="store_true", help="list every series, not one line per measure"
+    )
     summary.set_defaults(run=_summary)
     return parser
 
@@ -39,12 +42,27 @@ def _summary(args: argparse.Namespace) -> int:
             counts = read_counts(path)
         table = list_series(counts)
         print(f"{path}: {len(counts):,} figures in {len(table)} series")
-        for row in table.itertuples():
-            where = " -> ".join(part for part in (row.origin, row.destination) if part)
-            print(
-                f"  {row.measure} [{row.kind}] {where}: {row.n} figures, "
-                f"{row.first:%Y-%m-%d} to {row.last:%Y-%m-%d}, latest {row.last_value:,.0f}"
+        if args.series:
+            for row in table.itertuples():
+                where = " -> ".join(part for part in (row.origin, row.destination) if part)
+                print(
+                    f"  {row.measure} [{row.kind}] {where}: {row.n} figures, "
+                    f"{row.first:%Y-%m-%d} to {row.last:%Y-%m-%d}, latest {row.last_value:,.0f}"
+                )
+        else:
+            by_measure = table.groupby(["measure", "kind"]).agg(
+                series=("n", "size"),
+                figures=("n", "sum"),
+                first=("first", "min"),
+                last=("last", "max"),
+                largest=("last_value", "max"),
             )
+            for (measure, kind), row in by_measure.iterrows():
+                print(
+                    f"  {measure} [{kind}]: {row.series} series, {row.figures:,} figures, "
+                    f"{row['first']:%Y-%m-%d} to {row['last']:%Y-%m-%d}, "
+                    f"largest latest value {row.largest:,.0f}"
+                )
         for warning in caught:
             print(f"  note: {warning.message}", file=sys.stderr)
     return 0
