@@ -10,6 +10,7 @@ mid-write leaves the archive at its previous state.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -204,11 +205,8 @@ def _timestamp(moment: str | datetime) -> str:
 
 
 def _end_of(moment: str | datetime) -> str:
+    """A bare date (``"2022-03-05"``) means the end of that day; a moment means itself."""
     stamp = pd.Timestamp(moment)
-    if (
-        stamp.tzinfo is None
-        and stamp == stamp.normalize()
-        and not (isinstance(moment, datetime) and not isinstance(moment, pd.Timestamp))
-    ):
+    if isinstance(moment, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", moment):
         stamp = stamp + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
     return _timestamp(stamp)
