@@ -17,15 +17,20 @@ from .data import (
     totals,
 )
 from .errors import DataError, DataWarning, ScenarioError
+from .extract import Ceiling, ModelInputs, extract_figures, model_inputs
 
 __all__ = [
     "Archive",
+    "Ceiling",
     "DataError",
     "DataWarning",
+    "ModelInputs",
     "ScenarioError",
     "__version__",
     "as_of",
+    "extract_figures",
     "list_series",
+    "model_inputs",
     "read_counts",
     "regularize",
     "select_series",

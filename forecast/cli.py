@@ -10,9 +10,13 @@ import sys
 import warnings
 from collections.abc import Sequence
 
+import pandas as pd
+
 from . import __version__
 from .data import list_series, read_counts
+from .data.readers import load_input
 from .errors import DataError, DataWarning, ScenarioError
+from .extract import extract_figures
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -32,6 +36,17 @@ def _build_parser() -> argparse.ArgumentParser:
         "--series", action="store_true", help="list every series, not one line per measure"
     )
     summary.set_defaults(run=_summary)
+
+    extract = commands.add_parser(
+        "extract", help="reported figures from text files (news, situation reports) as CSV or JSON"
+    )
+    extract.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files")
+    extract.add_argument("--published", metavar="DATE", help="publication date, YYYY-MM-DD")
+    extract.add_argument(
+        "--event-start", metavar="DATE", help="first day of the crisis, for 'the fifth day'"
+    )
+    extract.add_argument("--format", choices=("csv", "json"), default="csv")
+    extract.set_defaults(run=_extract)
     return parser
 
 
@@ -65,6 +80,27 @@ def _summary(args: argparse.Namespace) -> int:
                 )
         for warning in caught:
             print(f"  note: {warning.message}", file=sys.stderr)
+    return 0
+
+
+def _extract(args: argparse.Namespace) -> int:
+    frames = []
+    for path in args.files:
+        text = load_input(path, "utf-8").text
+        try:
+            frames.append(
+                extract_figures(
+                    text, published=args.published, event_start=args.event_start, source=path
+                )
+            )
+        except ValueError as exc:
+            raise DataError(str(exc)) from None
+    figures = pd.concat(frames, ignore_index=True)
+    if args.format == "json":
+        figures["date"] = figures["date"].dt.strftime("%Y-%m-%d")
+        print(figures.to_json(orient="records", force_ascii=False, indent=1))
+    else:
+        figures.to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
     return 0
 
 

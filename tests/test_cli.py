@@ -35,3 +35,29 @@ def test_summary_of_a_bad_file_exits_2_with_the_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "bad.csv, line 2, column 'date'" in err
     assert "Traceback" not in err
+
+
+def test_extract_prints_the_seed_figures_as_csv_and_json(capsys):
+    import json
+
+    seed = str(DATA.parent / "seeds" / "000_50cf7acfecf84717.txt")
+    args = ["extract", seed, "--published", "2022-02-28", "--event-start", "2022-02-24"]
+    assert main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("value,low,high,qualifier,subject,unit,estimate,attributed_to,date")
+    assert any(line.startswith("500000.0,500000.0,,more_than,refugees") for line in lines)
+    assert main([*args, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {"value": 7e6, "qualifier": "up_to", "attributed_to": "EU"}.items() <= rows[1].items()
+    assert rows[1]["date"] == "2022-02-28"
+
+
+def test_extract_refuses_binary_and_empty_files(tmp_path, capsys):
+    binary = tmp_path / "photo.jpg"
+    binary.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n")
+    assert main(["extract", str(binary)]) == 2
+    assert "not a text file" in capsys.readouterr().err
+    assert main(["extract", str(empty)]) == 2
+    assert "empty" in capsys.readouterr().err

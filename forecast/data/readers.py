@@ -99,7 +99,7 @@ def load_input(
         line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
         raise DataError("a NUL byte: this is not a text file", path=name, line=line)
     if not re.search(rb"\S", raw):
-        raise DataError("the file is empty; expected a header and at least one row", path=name)
+        raise DataError("the file is empty (nothing but white space)", path=name)
     return Input(name, raw, encoding)
 
 

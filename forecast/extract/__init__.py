@@ -1,0 +1,221 @@
+"""Reported figures from text: news and situation reports as dated, bounded, sourced numbers.
+
+`extract_figures` reads a document sentence by sentence. The rules, in order:
+
+Numbers
+    Digits with or without thousands separators (``500,000``, ``1.5m``, ``7 million``, ``2bn``),
+    numbers in words (``seven million``, ``two hundred and fifty``, ``half a million``,
+    ``one and a half million``, ``a dozen``), ranges (``between 1 and 2 million``,
+    ``10,000-15,000``, ``5 to 8``: the first number takes the second's scale), and vague
+    quantities read as ranges: dozens 24-99, scores 40-99, hundreds 200-999, thousands
+    2,000-9,999, tens of thousands 20,000-99,999, **hundreds of thousands 200,000-999,999**,
+    millions 2-9.99 million. A vague figure's value is the geometric midpoint of its range.
+Not figures
+    Years (1800-2099 written without a separator, unless followed by a noun for people), dates,
+    clock times, percentages (unless ``percentages=True``), ages (``aged 70``, ``12-year-old``),
+    phone numbers, ordinals (``fifth day``, ``21st``, ``second round``), codes and names with
+    numbers (``World War 2``, ``COVID-19``, ``Resolution 2202``, ``G7``), money, and numbers
+    of days, hours, kilometres and the like. Small numbers in words (below a dozen) count only
+    when a noun for people or strikes follows them: "two small towns" and "one of the" are not
+    figures, "two civilians" is.
+Qualifier
+    From the words just before the number: ``more_than`` (more than, over, above, in excess
+    of), ``at_least`` (at least, no fewer than), ``up_to`` (up to, as many as, fewer than,
+    nearly, almost), ``about`` (about, around, some, an estimated; bounds +-10%), ``range``,
+    ``vague``, else ``exact``.
+Subject
+    The first subject word after the number (before the next number), else the last one before
+    it: killed, injured, refugees (refuge, asylum, neighbouring countries, abroad), displaced
+    (fled, displace, evacuated), strikes (missiles, rockets, drones), else ``other``.
+Estimate
+    True when the number's clause speaks of the future or a projection (could, might, may,
+    would, will, estimates, expected, projected, forecast); "an estimated N" is a count.
+Date
+    The nearest date expression before the number in its sentence, else the first after it,
+    else the publication date. Explicit dates (a date without a year is the latest such date
+    not after publication); weekdays are the latest such day on or before publication ("on
+    Monday", rule ``weekday``); "since Thursday" gives the start of the counted period (rule
+    ``since``: the count itself stood at publication); "yesterday"/"today"; with
+    ``event_start``, "four days into" is event_start + 4 days and "its fifth day" is
+    event_start + 4 days (rule ``event_day``). The rule used is in ``date_rule``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+
+from .context import (
+    COUNTED,
+    attribution,
+    bounds,
+    clause,
+    date_for,
+    date_mentions,
+    is_estimate,
+    merge_ranges,
+    qualifier,
+    range_bounds,
+    sentences,
+    subject,
+    unit,
+)
+from .inputs import Ceiling, ModelInputs, model_inputs
+from .numbers import find_numbers
+
+__all__ = ["COLUMNS", "Ceiling", "ModelInputs", "extract_figures", "model_inputs"]
+
+COLUMNS = (
+    "value", "low", "high", "qualifier", "subject", "unit", "estimate", "attributed_to", "date",
+    "quote", "source", "date_rule", "clause", "text", "start", "end",
+)  # fmt: skip
+
+_PERCENT = r"\d+(?:\.\d+)?\s*(?:%|per\s?cent\b|percent\b)"
+
+
+def extract_figures(
+    text: str,
+    *,
+    published: str | dt.date | None = None,
+    source: str | None = None,
+    event_start: str | dt.date | None = None,
+    percentages: bool = False,
+) -> pd.DataFrame:
+    """Every reported figure in `text`, one row each.
+
+    Parameters
+    ----------
+    text
+        A news article, situation report or any prose. It is only read, never interpreted
+        as markup.
+    published
+        When the text was published; resolves weekdays and dates without a year.
+    source
+        Provenance recorded on every row (a file name or URL).
+    event_start
+        The first day of the crisis; resolves "the fifth day" and "four days into".
+    percentages
+        Also report percentages (unit ``percent``, subject from context).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``value, low, high, qualifier, subject, unit, estimate, attributed_to, date,
+        quote, source`` (see the module docstring for the rules) and, to check them,
+        ``date_rule`` (how the date was found), ``clause`` (the clause holding the figure),
+        ``text`` (the number as written) and ``start``/``end`` (offsets into `text`).
+
+    Examples
+    --------
+    >>> rows = extract_figures("More than 500,000 people have sought refuge in neighbouring "
+    ...                        "countries.", published="2022-02-28")
+    >>> rows[["value", "qualifier", "subject", "unit"]].values.tolist()
+    [[500000.0, 'more_than', 'refugees', 'people']]
+    >>> str(rows.date[0].date())
+    '2022-02-28'
+    """
+    published_date = _as_date(published, "published")
+    start_date = _as_date(event_start, "event_start")
+    rows = []
+    for sentence_start, sentence_end in sentences(text):
+        sentence = text[sentence_start:sentence_end]
+        rows.extend(
+            _figures_in(sentence, sentence_start, published_date, start_date, source, percentages)
+        )
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+    frame["estimate"] = frame["estimate"].astype(bool)
+    for column in ("value", "low", "high"):
+        frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def _as_date(value: str | dt.date | None, name: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    try:
+        return pd.Timestamp(value).date()
+    except (ValueError, TypeError):
+        raise ValueError(f"{name} must be a date such as 2022-02-28, not {value!r}") from None
+
+
+def _figures_in(sentence, offset, published, event_start, source, percentages):
+    numbers = find_numbers(sentence)
+    pairs = merge_ranges(sentence, numbers)
+    mentions = date_mentions(sentence, published, event_start)
+    rows = []
+    last_unit = ""
+    for index, (number, second) in enumerate(pairs):
+        end = (second or number).end
+        previous_end = (
+            pairs[index - 1][1].end
+            if index and pairs[index - 1][1]
+            else (pairs[index - 1][0].end if index else 0)
+        )
+        next_start = pairs[index + 1][0].start if index + 1 < len(pairs) else len(sentence)
+        found_unit = unit(sentence[end:next_start])
+        if found_unit is None:
+            continue
+        counted = found_unit in COUNTED.values()
+        if number.is_words and not number.has_scale and number.value < 12 and not counted:
+            continue  # "two small towns", "one of the": words for small numbers need a noun
+        found_unit = found_unit or last_unit or "people"
+        last_unit = found_unit
+        if second is not None:
+            low, high = range_bounds(number, second)
+            value, name = (low + high) / 2, "range"
+        elif number.vague:
+            value, low, high, name = number.value, number.low, number.high, "vague"
+        else:
+            value = number.value
+            name = qualifier(sentence[previous_end : number.start]) or "exact"
+            low, high = bounds(value, name)
+        left, right = clause(sentence, number.start, end)
+        date, rule = date_for(mentions, number.start, published)
+        rows.append(
+            {
+                "value": float(value),
+                "low": low,
+                "high": high,
+                "qualifier": name,
+                "subject": subject(sentence, number, previous_end, next_start, found_unit),
+                "unit": found_unit,
+                "estimate": is_estimate(sentence[left:right]),
+                "attributed_to": attribution(sentence, number.start, left),
+                "date": date,
+                "quote": sentence,
+                "source": source or "",
+                "date_rule": rule,
+                "clause": sentence[left:right],
+                "text": sentence[number.start : end],
+                "start": offset + number.start,
+                "end": offset + end,
+            }
+        )
+    if percentages:
+        rows.extend(_percentages(sentence, offset, mentions, published, source))
+    return rows
+
+
+def _percentages(sentence, offset, mentions, published, source):
+    rows = []
+    for match in re.finditer(_PERCENT, sentence, re.I):
+        value = float(re.match(r"\d+(?:\.\d+)?", match.group()).group())
+        left, right = clause(sentence, match.start(), match.end())
+        date, rule = date_for(mentions, match.start(), published)
+        name = qualifier(sentence[: match.start()]) or "exact"
+        low, high = bounds(value, name)
+        rows.append(
+            {
+                "value": value, "low": low, "high": high, "qualifier": name,
+                "subject": "other", "unit": "percent",
+                "estimate": is_estimate(sentence[left:right]),
+                "attributed_to": attribution(sentence, match.start(), left), "date": date,
+                "quote": sentence, "source": source or "", "date_rule": rule,
+                "clause": sentence[left:right], "text": match.group(),
+                "start": offset + match.start(), "end": offset + match.end(),
+            }
+        )  # fmt: skip
+    return rows

@@ -1,0 +1,135 @@
+"""From extracted figures to model inputs: the latest reported count and a candidate ceiling."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..errors import DataError
+
+_CUE = re.compile(
+    r"\b(?:could|might|may|would|will|estimates?|projected|expects?|expected|forecasts?|predicts?)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    """A reported upper estimate of displacement, usable as a scenario ceiling.
+
+    Examples
+    --------
+    >>> Ceiling(7e6, "might eventually displace up to seven million people", "EU",
+    ...         "seed.txt").describe()
+    "ceiling: EU upper estimate, 7,000,000, 'might eventually displace up to seven million people'"
+    """
+
+    value: float
+    quote: str
+    attributed_to: str
+    source: str
+    date: pd.Timestamp | None = None
+
+    @property
+    def label(self) -> str:
+        return (
+            f"{self.attributed_to} upper estimate"
+            if self.attributed_to
+            else "reported upper estimate"
+        )
+
+    def describe(self) -> str:
+        return f"ceiling: {self.label}, {self.value:,.0f}, '{self.quote}'"
+
+
+@dataclass(frozen=True)
+class ModelInputs:
+    """What a document gives a model: the latest count as an observation, and a ceiling."""
+
+    observation: pd.DataFrame
+    ceiling: Ceiling | None
+
+
+def model_inputs(
+    figures: pd.DataFrame,
+    *,
+    subjects: tuple[str, ...] = ("refugees", "displaced"),
+    origin: str = "",
+    destination: str = "",
+) -> ModelInputs:
+    """The latest reported count and the largest "up to" estimate among `figures`.
+
+    Parameters
+    ----------
+    figures
+        Rows from `extract_figures`.
+    subjects
+        Which subjects count as displacement.
+    origin, destination
+        Written into the observation, which follows the `read_counts` schema.
+
+    Returns
+    -------
+    ModelInputs
+        ``observation``: one row in the counts schema (kind ``cumulative``, measure
+        ``reported_<subject>``) plus ``low``, ``high``, ``qualifier`` and ``quote``, or an
+        empty frame; ``ceiling``: a `Ceiling` or None.
+
+    Examples
+    --------
+    >>> from forecast import extract_figures
+    >>> text = open("seeds/000_50cf7acfecf84717.txt", encoding="utf-8").read()
+    >>> inputs = model_inputs(extract_figures(text, published="2022-02-28"))
+    >>> inputs.observation[["date", "value", "qualifier"]].astype(str).values.tolist()
+    [['2022-02-28', '500000.0', 'more_than']]
+    >>> inputs.ceiling.describe()
+    "ceiling: EU upper estimate, 7,000,000, 'might eventually displace up to seven million people'"
+    """
+    missing = {"value", "subject", "estimate", "qualifier", "date"} - set(figures.columns)
+    if missing:
+        raise DataError(f"figures lack column(s) {', '.join(sorted(missing))}; use extract_figures")
+    relevant = figures[figures["subject"].isin(subjects)]
+    counts = relevant[~relevant["estimate"] & relevant["date"].notna()]
+    observation = pd.DataFrame()
+    if not counts.empty:
+        latest = counts[counts["date"] == counts["date"].max()]
+        precise = latest[latest["qualifier"] != "vague"]
+        best = (precise if not precise.empty else latest).sort_values("value").iloc[-1]
+        observation = pd.DataFrame(
+            {
+                "date": [best["date"]],
+                "origin": origin,
+                "destination": destination,
+                "measure": f"reported_{best['subject']}",
+                "kind": "cumulative",
+                "value": [best["value"]],
+                "source": best.get("source", ""),
+                "low": [best.get("low")],
+                "high": [best.get("high")],
+                "qualifier": [best["qualifier"]],
+                "quote": [best.get("quote", "")],
+            }
+        )
+    estimates = relevant[relevant["estimate"] & relevant["qualifier"].isin(["up_to", "range"])]
+    ceiling = None
+    if not estimates.empty:
+        top = estimates.assign(_top=estimates["high"].fillna(estimates["value"])).sort_values(
+            "_top"
+        )
+        row = top.iloc[-1]
+        ceiling = Ceiling(
+            value=float(row["_top"]),
+            quote=_phrase(str(row.get("clause", row.get("quote", "")))),
+            attributed_to=str(row.get("attributed_to", "")),
+            source=str(row.get("source", "")),
+            date=row["date"] if pd.notna(row["date"]) else None,
+        )
+    return ModelInputs(observation, ceiling)
+
+
+def _phrase(clause: str) -> str:
+    """The clause from its projection verb on: "might eventually displace up to 7 million"."""
+    verbs = [m for m in _CUE.finditer(clause) if not m.group().lower().startswith("estimate")]
+    return clause[verbs[0].start() :].strip() if verbs else clause.strip()

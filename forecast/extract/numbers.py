@@ -1,0 +1,196 @@
+"""The number grammar: every way news writes a count, and the look-alikes that are not counts.
+
+`find_numbers` returns spans with a value (or, for vague words, a range). It knows nothing of
+subjects or dates; `context.py` reads the words around each span.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}  # fmt: skip
+TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+SCALES = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+SHORT_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9}
+
+#: Vague quantity words and the range each is read as (documented in docs and the README).
+#: "hundreds of thousands" is 200,000 to 999,999: at least two hundred thousand, fewer than a
+#: million. The value reported for a vague figure is the geometric midpoint of its range.
+VAGUE = {
+    "dozens": (24, 99),
+    "scores": (40, 99),
+    "hundreds": (200, 999),
+    "thousands": (2_000, 9_999),
+    "tens of thousands": (20_000, 99_999),
+    "hundreds of thousands": (200_000, 999_999),
+    "millions": (2_000_000, 9_999_999),
+    "tens of millions": (20_000_000, 99_999_999),
+}
+
+_WORD = "|".join([*UNITS, *TENS])
+_PEOPLE = "people|persons|refugees|civilians|individuals|children|families|households"
+_SCALE = "|".join(SCALES)
+MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+
+_NUMBER = re.compile(
+    rf"""
+    (?P<fraction>\b(?:(?P<whole>{_WORD}|\d+)\s+and\s+a\s+half|half\s+an?|a\s+quarter\s+of\s+an?)
+        \s+(?P<fscale>{_SCALE})s?\b)
+    |(?P<vague>\b(?:(?:tens|hundreds)\s+of\s+(?:thousands|millions)
+        |dozens|scores|hundreds|thousands|millions)\b)
+    |(?P<dozen>\b(?:a|one)\s+dozen\b)
+    |(?P<digits>(?<![\w.,])(?P<int>\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:\u00a0\d{{3}})+|\d+)
+        (?P<dec>\.\d+)?
+        (?:\s*(?P<dscale>{_SCALE})s?\b|(?P<short>k|m|mn|mln|bn|b)\b)?)
+    |(?P<words>\b(?:(?:{_WORD})(?:(?:\s+and\s+|\s+|-)(?:{_WORD}|{_SCALE}))*
+        |an?\s+(?:{_SCALE})(?:\s+(?:{_SCALE}))*)\b)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Spans that hold digits but no count: masked before numbers are looked for.
+_NOT_COUNTS = re.compile(
+    rf"""
+    \b\d{{4}}-\d{{1,2}}-\d{{1,2}}\b                                  # ISO date
+    |\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b                         # 28/02/2022
+    |\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\b\.?(?:,?\s+\d{{4}})?   # 28 February
+    |\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?            # February 28
+    |\b(?:{MONTHS})\s+\d{{4}}\b                                      # February 2022
+    |\b\d{{1,2}}[:.]\d{{2}}\s*(?:a\.?m\.?|p\.?m\.?|h\b|hrs\b)?        # 10:30, 6.45pm
+    |\b\d{{1,2}}\s*(?:a\.m\.|p\.m\.|am\b|pm\b)                       # 6 a.m.
+    |\d+(?:\.\d+)?\s*(?:%|per\s?cent\b|percent\b|percentage\s+points?\b)
+    |\b\d+(?:-|\s+)years?(?:-|\s+)old\b|\baged?\s+(?:between\s+)?\d+(?:\s*(?:-|to|and)\s*\d+)?
+    |\bages\s+\d+(?:\s*(?:-|to|and)\s*\d+)?
+    |\+\d[\d\s()-]{{6,}}\d|\(\d{{2,5}}\)\s*\d[\d\s-]{{4,}}\d|\b\d{{2,5}}-\d{{2,4}}-\d{{2,4}}\b
+    |\b\d+(?:st|nd|rd|th)\b                                          # 21st
+    |\(\d{{1,3}}\)                                                    # list markers: (1)
+    |\b\d{{4}}s\b                                                   # the 1990s
+    |\b(?:1[89]\d\d|20\d\d)\b(?!,\d|\s+(?:{_PEOPLE})\b)              # years
+    |\b(?:world\s+war|ww|covid|resolution|article|section|chapter|flight|highway|route|road
+        |page|pp?\.|no\.|number|room|level|phase|grade|category|class|unit|protocol|paragraph
+        |version|tier|stage)[\s-]*\d+
+    |(?-i:\b[A-Z]+-?\d+[A-Za-z]*\b)                                  # G7, M06, S-400
+    |[$\u20ac\u00a3]\s*\d[\d,.]*(?:\s*(?:{_SCALE}|bn|m|mn|k)\b)?     # money
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number found in text: its span, value, and for vague words or ranges its bounds."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    low: float = math.nan
+    high: float = math.nan
+    vague: bool = False
+    is_words: bool = False
+    scale: float = 1.0
+
+    @property
+    def has_scale(self) -> bool:
+        return self.scale > 1
+
+
+def mask_non_counts(text: str) -> str:
+    """`text` with dates, times, percentages, ages, phone numbers, years, ordinals and codes
+    blanked out (same length, so offsets still point into the original)."""
+    return _NOT_COUNTS.sub(lambda m: "\x00" * len(m.group()), text)
+
+
+def find_numbers(text: str) -> list[Number]:
+    """Every count-like number in `text`, in order (ranges are merged later, in context).
+
+    Examples
+    --------
+    >>> [n.value for n in find_numbers("up to seven million people, 1.5m more, 500,000 fled")]
+    [7000000.0, 1500000.0, 500000.0]
+    """
+    masked = mask_non_counts(text)
+    found = []
+    for match in _NUMBER.finditer(masked):
+        number = _evaluate(match, text)
+        if number is not None:
+            found.append(number)
+    return found
+
+
+def _evaluate(match: re.Match[str], text: str) -> Number | None:
+    start, end = match.span()
+    original = text[start:end]
+    groups = match.groupdict()
+    if groups["fraction"]:
+        scale = SCALES[groups["fscale"].lower()]
+        whole = groups["whole"]
+        if whole:
+            lowered = whole.lower()
+            base = float(whole) if whole.isdigit() else float(UNITS.get(lowered) or TENS[lowered])
+            value = (base + 0.5) * scale
+        else:
+            value = scale * (0.5 if original.lower().startswith("half") else 0.25)
+        return Number(start, end, original, value, is_words=True, scale=scale)
+    if groups["vague"]:
+        low, high = VAGUE[" ".join(original.lower().split())]
+        return Number(start, end, original, round(math.sqrt(low * high)), low, high, vague=True)
+    if groups["dozen"]:
+        return Number(start, end, original, 12.0, is_words=True)
+    if groups["digits"]:
+        digits = groups["int"].replace(",", "").replace("\u00a0", "")
+        value = float(digits + (groups["dec"] or ""))
+        word = groups["dscale"] or groups["short"]
+        scale = (SCALES.get(word.lower()) or SHORT_SCALES[word.lower()]) if word else 1.0
+        return Number(start, end, original, value * scale, scale=scale)
+    value = words_to_number(original)
+    if value is None:
+        return None
+    scales = [SCALES[w] for w in re.split(r"[\s-]+", original.lower()) if w in SCALES]
+    return Number(start, end, original, value, is_words=True, scale=max(scales, default=1.0))
+
+
+def words_to_number(phrase: str) -> float | None:
+    """The value of a number written in words ("seven million", "two hundred and fifty").
+
+    Examples
+    --------
+    >>> words_to_number("two hundred and fifty thousand")
+    250000.0
+    >>> words_to_number("a million")
+    1000000.0
+    """
+    tokens = re.split(r"[\s-]+", phrase.lower().strip())
+    total, current, seen = 0.0, 0.0, False
+    for token in tokens:
+        if token in ("and",):
+            continue
+        if token in ("a", "an"):
+            current, seen = 1.0, True
+        elif token in UNITS:
+            current += UNITS[token]
+            seen = True
+        elif token in TENS:
+            current += TENS[token]
+            seen = True
+        elif token == "hundred":
+            current = (current or 1.0) * 100
+        elif token in SCALES:
+            total += (current or 1.0) * SCALES[token]
+            current = 0.0
+        else:
+            return None
+    return total + current if seen or total else None

@@ -1,0 +1,200 @@
+"""extract_figures: the seed article, a hand-written corpus with traps, and number round-trips."""
+
+import math
+import time
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import forecast
+
+from .conftest import ROOT
+from .extract_corpus import CASES, TRAPS
+
+SEED = ROOT / "seeds" / "000_50cf7acfecf84717.txt"
+PUBLISHED, EVENT_START = "2022-03-10", "2022-02-24"
+
+
+@pytest.fixture(scope="module")
+def seed():
+    text = SEED.read_text(encoding="utf-8")
+    return text, forecast.extract_figures(
+        text, published="2022-02-28", event_start="2022-02-24", source=str(SEED)
+    )
+
+
+def _one(figures, **expected):
+    rows = figures
+    for column, value in expected.items():
+        rows = rows[rows[column] == value]
+    assert len(rows) == 1, f"expected one row with {expected}, found:\n{figures}"
+    return rows.iloc[0]
+
+
+def test_seed_refugees_more_than_half_a_million_on_day_five(seed):
+    _, figures = seed
+    row = _one(figures, value=500_000)
+    assert (row.qualifier, row.subject, row.unit) == ("more_than", "refugees", "people")
+    assert row.date == pd.Timestamp("2022-02-28")
+    assert not row.estimate
+
+
+def test_seed_eu_upper_estimate_of_seven_million(seed):
+    _, figures = seed
+    row = _one(figures, value=7_000_000)
+    assert (row.qualifier, row.subject, row.estimate, row.attributed_to) == (
+        "up_to", "displaced", True, "EU",
+    )  # fmt: skip
+    assert row.high == 7_000_000
+
+
+def test_seed_hundreds_of_thousands_fled_west_is_a_vague_range(seed):
+    _, figures = seed
+    row = _one(figures, text="Hundreds of thousands")
+    assert (row.qualifier, row.subject) == ("vague", "displaced")
+    assert (row.low, row.high) == (200_000, 999_999)
+    assert row.low <= row.value <= row.high
+
+
+def test_seed_casualties_with_their_weekdays(seed):
+    _, figures = seed
+    kharkiv = _one(figures, value=11)
+    assert (kharkiv.qualifier, kharkiv.subject, kharkiv.unit) == ("at_least", "killed", "civilians")
+    assert kharkiv.date == pd.Timestamp("2022-02-28")  # "on Monday", published Monday
+    assert kharkiv.attributed_to == "regional governor"
+    killed = _one(figures, value=102)
+    assert (killed.qualifier, killed.subject) == ("at_least", "killed")
+    assert (killed.date, killed.date_rule) == (pd.Timestamp("2022-02-24"), "since")
+    injured = _one(figures, value=304)
+    assert injured.subject == "injured"
+    assert injured.date == pd.Timestamp("2022-02-24")
+
+
+def test_seed_missiles(seed):
+    _, figures = seed
+    row = _one(figures, value=350)
+    assert (row.qualifier, row.subject, row.unit) == ("more_than", "strikes", "missiles")
+
+
+def test_seed_holds_no_ordinals_years_or_durations(seed):
+    text, figures = seed
+    for phrase in ("fifth day", "Four days into", "World War 2", "second round",
+                   "second-most-populated", "two small towns", "two countries"):  # fmt: skip
+        start = text.index(phrase)
+        overlapping = figures[(figures.start < start + len(phrase)) & (figures.end > start)]
+        assert overlapping.empty, phrase
+    assert len(figures) == 8
+
+
+def test_seed_quotes_are_exact_spans_of_the_text(seed):
+    text, figures = seed
+    for row in figures.itertuples():
+        assert row.quote in text
+        assert text[row.start : row.end] == row.text
+        assert row.source == str(SEED)
+
+
+def test_seed_feeds_the_models_a_count_and_a_ceiling(seed):
+    _, figures = seed
+    inputs = forecast.model_inputs(figures, origin="Ukraine")
+    observation = inputs.observation.iloc[0]
+    assert (observation.value, observation.qualifier, observation.kind) == (
+        500_000, "more_than", "cumulative",
+    )  # fmt: skip
+    assert observation.date == pd.Timestamp("2022-02-28")
+    assert inputs.ceiling.value == 7_000_000
+    assert inputs.ceiling.describe() == (
+        "ceiling: EU upper estimate, 7,000,000, "
+        "'might eventually displace up to seven million people'"
+    )
+
+
+def _matches(row, expected):
+    for column, want in expected.items():
+        got = row[column]
+        if column == "date":
+            if got != pd.Timestamp(want):
+                return False
+        elif isinstance(want, float | int) and not isinstance(want, bool):
+            if not (math.isclose(got, want, rel_tol=1e-6) if not math.isnan(got) else False):
+                return False
+        elif got != want:
+            return False
+    return True
+
+
+def test_corpus_precision_and_recall_are_perfect():
+    predicted = expected = matched = 0
+    misses = []
+    for sentence, rows in CASES:
+        figures = forecast.extract_figures(sentence, published=PUBLISHED, event_start=EVENT_START)
+        predicted += len(figures)
+        expected += len(rows)
+        unused = list(range(len(figures)))
+        for want in rows:
+            hit = next((i for i in unused if _matches(figures.iloc[i], want)), None)
+            if hit is None:
+                misses.append((sentence, want, figures.drop(columns=["quote", "source"])))
+            else:
+                unused.remove(hit)
+                matched += 1
+        misses.extend((sentence, "unexpected", figures.iloc[[i]]) for i in unused)
+    for trap in TRAPS:
+        figures = forecast.extract_figures(trap, published=PUBLISHED, event_start=EVENT_START)
+        predicted += len(figures)
+        if len(figures):
+            misses.append((trap, "trap", figures))
+    precision, recall = matched / predicted, matched / expected
+    print(
+        f"\nextraction corpus: {len(CASES)} sentences, {len(TRAPS)} traps, {expected} figures; "
+        f"precision {precision:.3f}, recall {recall:.3f}"
+    )
+    assert not misses, "\n\n".join(f"{s}\n{w}\n{f.to_string()}" for s, w, f in misses)
+    assert (precision, recall) == (1.0, 1.0)
+    assert len(CASES) >= 40 and len(TRAPS) >= 15
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=1, max_value=10**12))
+def test_integers_with_thousands_separators_round_trip(n):
+    figures = forecast.extract_figures(f"Officials said {n:,} people had fled.")
+    assert figures["value"].tolist() == [float(n)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=1, max_value=999), st.sampled_from(["million", "m", "thousand"]))
+def test_n_million_round_trips(n, scale):
+    space = "" if scale == "m" else " "
+    figures = forecast.extract_figures(f"More than {n}{space}{scale} refugees were recorded.")
+    factor = 1e3 if scale == "thousand" else 1e6
+    assert figures["value"].tolist() == [n * factor]
+
+
+def test_extraction_runs_in_milliseconds_per_page():
+    page = SEED.read_text(encoding="utf-8")  # about one page (2,700 characters)
+    start = time.perf_counter()
+    for _ in range(20):
+        forecast.extract_figures(page, published="2022-02-28")
+    per_page = (time.perf_counter() - start) / 20
+    assert per_page < 0.05, f"{per_page * 1000:.1f} ms per page"
+
+
+def test_text_is_data_never_markup():
+    text = "<script>alert(1)</script> More than 5,000 people fled <b>Mariupol</b>."
+    row = forecast.extract_figures(text).iloc[0]
+    assert row.value == 5_000
+    assert "<b>Mariupol</b>" in row.quote  # kept verbatim; escaping is the renderer's job
+
+
+def test_percentages_only_when_asked():
+    text = "Over 40 percent of the population has fled."
+    assert forecast.extract_figures(text).empty
+    row = forecast.extract_figures(text, percentages=True).iloc[0]
+    assert (row.value, row.unit, row.qualifier) == (40, "percent", "more_than")
+
+
+def test_bad_published_date_is_a_clear_error():
+    with pytest.raises(ValueError, match="published must be a date"):
+        forecast.extract_figures("5 people fled", published="last week")
