@@ -18,6 +18,8 @@ from .data import (
 )
 from .errors import DataError, DataWarning, ScenarioError
 from .extract import Ceiling, ModelInputs, extract_figures, model_inputs
+from .projection import Projection
+from .scenarios import Scenario, load_scenarios, project
 
 __all__ = [
     "Archive",
@@ -25,12 +27,16 @@ __all__ = [
     "DataError",
     "DataWarning",
     "ModelInputs",
+    "Projection",
+    "Scenario",
     "ScenarioError",
     "__version__",
     "as_of",
     "extract_figures",
     "list_series",
+    "load_scenarios",
     "model_inputs",
+    "project",
     "read_counts",
     "regularize",
     "select_series",

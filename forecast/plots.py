@@ -1,0 +1,80 @@
+"""Charts: every function takes an optional matplotlib Axes and returns the Figure."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)  # headless-safe: reports run under cron with no display
+import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from .projection import Projection
+
+#: Okabe-Ito, readable by the colour-blind and in greyscale print.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+
+def short_count(value: float, _position: object = None) -> str:
+    """Tick labels: 4.0M, 650k, 900.
+
+    Examples
+    --------
+    >>> short_count(4_000_000), short_count(650_000), short_count(900)
+    ('4.0M', '650k', '900')
+    """
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:.1f}M"
+    if abs(value) >= 1e3:
+        return f"{value / 1e3:.0f}k"
+    return f"{value:.0f}"
+
+
+def _axes(ax: Axes | None, size: tuple[float, float] = (8, 4.5)) -> tuple[Figure, Axes]:
+    if ax is None:
+        figure, ax = plt.subplots(figsize=size, layout="constrained")
+        return figure, ax
+    return ax.figure, ax
+
+
+def projection_chart(projection: Projection, ax: Axes | None = None) -> Figure:
+    """Reported points, each scenario's or model's median and bands, and ceilings as lines."""
+    figure, ax = _axes(ax)
+    observed = projection.observed
+    ax.plot(observed["date"], observed["value"], "o", ms=3, color="#333333", label="reported")
+    widest, narrowest = max(projection.levels), min(projection.levels)
+    for index, label in enumerate(projection.labels):
+        colour = PALETTE[index % len(PALETTE)]
+        rows = projection.frame[projection.frame[projection.by] == label]
+        for level, alpha in ((widest, 0.12), (narrowest, 0.25)):
+            tag = f"{level * 100:g}".replace(".", "_")
+            ax.fill_between(rows["date"], rows[f"lo_{tag}"], rows[f"hi_{tag}"], color=colour,
+                            alpha=alpha, linewidth=0)  # fmt: skip
+        ax.plot(rows["date"], rows["median"], color=colour, lw=2, label=f"{label} (median)")
+        ceiling = projection.details.get(label, {}).get("ceiling")
+        if ceiling:
+            ax.axhline(ceiling, color=colour, lw=1, ls="--")
+            source = projection.details[label].get("source") or label
+            ax.annotate(
+                f"ceiling: {short_count(ceiling)} ({source})",
+                (rows["date"].iloc[0], ceiling),
+                xytext=(2, 3),
+                textcoords="offset points",
+                fontsize=8,
+                color=colour,
+            )
+    last = observed.iloc[-1]
+    ax.annotate(f"{last['value']:,.0f} on {last['date']:%d %b %Y}", (last["date"], last["value"]),
+                xytext=(-10, 12), textcoords="offset points", ha="right", fontsize=8)  # fmt: skip
+    ax.yaxis.set_major_formatter(FuncFormatter(short_count))
+    ax.set_ylabel("cumulative persons")
+    ax.set_title(projection.series or "Projection", fontsize=10, loc="left")
+    ax.legend(fontsize=8, loc="upper left", frameon=False)
+    ax.grid(alpha=0.3)
+    figure.autofmt_xdate()
+    return figure

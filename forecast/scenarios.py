@@ -1,0 +1,470 @@
+"""Scenario projections of cumulative displacement toward a ceiling: low / central / high.
+
+The default scenarios, given the series and (optionally) a reported upper estimate C:
+
+central
+    The data's own fit with C as evidence, not truth: a log-normal prior centred on C (one
+    standard deviation is a factor of 1.65). Weeks of data overrule an estimate that is clearly
+    wrong, and the summary says so. Without C, the data alone.
+low, high
+    The central fit conditioned on its outcome: the Monte Carlo draws whose total at the horizon
+    lies in the lowest fifth (low) or the highest fifth (high) of the central fit's. Their
+    ceilings are the median ceiling of those draws. When C lies above
+    the central fit's 90th percentile, high is instead the curve refitted with the ceiling fixed
+    at C, so the official upper estimate stays a planning bound.
+
+So the three scenarios span the uncertainty the data and the estimate leave about the ceiling,
+stay ordered at every date, and each can be stated in one sentence ("if the ceiling is low").
+Each scenario's own bands come from parameter uncertainty and observation noise.
+
+Once the daily flow has peaked and fallen (see `forecast.fitting.has_peaked`), the curves carry
+a steady flow beside the surge: people who keep leaving, or keep crossing, at a constant rate
+after the surge is over. The ceiling then bounds the surge; the steady flow continues beyond it.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .curves import CURVES
+from .data.transform import require_one_series, to_cumulative
+from .errors import DataError, ScenarioError
+from .extract.inputs import Ceiling
+from .fitting import CeilingSpec, CurveFit, CurveMixture, fit_curve, has_peaked, holdout_error
+from .projection import Projection, format_count, summarise_paths
+
+#: The curve used when a series is too short to choose by held-out skill: Gompertz rises fastest
+#: at the start and tails off slowly, the shape of sudden-onset displacement in which the people
+#: able to leave do so in the first weeks.
+DEFAULT_CURVE = "loglogistic"
+#: Reports needed before `curve="auto"` compares curves on the series' own last fifth.
+AUTO_MIN_REPORTS = 15
+#: The curves `curve="auto"` weighs against each other.
+AUTO_CURVES = ("loglogistic", "gompertz", "logistic", "bass")
+_MODES = ("prior", "fixed", "bounds", "free", "conditioned")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One scenario: a curve and what is assumed about the ceiling.
+
+    Parameters
+    ----------
+    name
+        Shown in tables and charts ("low", "central", "high", or your own).
+    curve
+        ``"logistic"``, ``"gompertz"``, ``"bass"``, ``"return"`` (stocks that fall back as
+        people return) or ``"auto"``.
+    ceiling
+        The total displaced the scenario assumes, or None for the data alone.
+    ceiling_mode
+        ``"prior"`` (evidence the data can overrule), ``"fixed"`` (taken as given), or
+        ``"free"``; the default low and high scenarios are ``"conditioned"`` (see above).
+    ceiling_range
+        Bounds (low, high) the total must stay within, e.g. from two estimates.
+    assumptions
+        Plain words for the report, e.g. "ceiling at the EU upper estimate".
+    source
+        Where the ceiling comes from, e.g. "EU, 27 February 2022".
+
+    Examples
+    --------
+    >>> Scenario("high", ceiling=7e6, ceiling_mode="fixed", assumptions="EU upper estimate")
+    Scenario(name='high', curve='auto', ceiling=7000000.0, ceiling_mode='fixed', ...)
+    """
+
+    name: str
+    curve: str = "auto"
+    ceiling: float | None = None
+    ceiling_mode: str = "prior"
+    ceiling_range: tuple[float, float] | None = None
+    assumptions: str = ""
+    source: str = ""
+
+    def __repr__(self) -> str:
+        return (
+            f"Scenario(name={self.name!r}, curve={self.curve!r}, ceiling={self.ceiling!r}, "
+            f"ceiling_mode={self.ceiling_mode!r}, ...)"
+        )
+
+    def check(self) -> None:
+        if self.curve != "auto" and self.curve not in CURVES:
+            raise ScenarioError(
+                f"scenario {self.name!r}: unknown curve {self.curve!r}; expected auto or one of "
+                f"{', '.join(CURVES)}"
+            )
+        if self.ceiling_mode not in _MODES:
+            raise ScenarioError(
+                f"scenario {self.name!r}: ceiling_mode must be one of {', '.join(_MODES)}, "
+                f"not {self.ceiling_mode!r}"
+            )
+        if self.ceiling is not None and not (math.isfinite(self.ceiling) and self.ceiling > 0):
+            raise ScenarioError(f"scenario {self.name!r}: ceiling must be a positive number")
+        if self.ceiling_mode == "fixed" and self.ceiling is None:
+            raise ScenarioError(f"scenario {self.name!r}: a fixed ceiling needs a value")
+        if self.ceiling_range is not None:
+            low, high = self.ceiling_range
+            if not 0 < low < high:
+                raise ScenarioError(
+                    f"scenario {self.name!r}: ceiling_range must be (low, high) with 0 < low < "
+                    f"high; got {self.ceiling_range}"
+                )
+
+    def spec(self) -> CeilingSpec:
+        if self.ceiling_range is not None:
+            low, high = self.ceiling_range
+            mode = self.ceiling_mode if self.ceiling is not None else "bounds"
+            return CeilingSpec(self.ceiling, mode, low, high)
+        if self.ceiling is None:
+            return CeilingSpec(mode="free")
+        return CeilingSpec(self.ceiling, self.ceiling_mode)
+
+
+_SCENARIO_KEYS = {f.name for f in Scenario.__dataclass_fields__.values()}
+
+
+def load_scenarios(source: str | Path | list[dict[str, Any]]) -> list[Scenario]:
+    """Scenarios from TOML (a file, TOML text, or the parsed ``[[scenarios]]`` list).
+
+    Unknown keys are refused, naming the key and the scenario.
+
+    Examples
+    --------
+    >>> text = '''
+    ... [[scenarios]]
+    ... name = "high"
+    ... curve = "gompertz"
+    ... ceiling = 7_000_000
+    ... ceiling_mode = "fixed"
+    ... assumptions = "ceiling at the EU upper estimate"
+    ... '''
+    >>> [s.name for s in load_scenarios(text)]
+    ['high']
+    """
+    if isinstance(source, list):
+        entries = source
+        where = "scenarios"
+    else:
+        path = Path(source) if not str(source).lstrip().startswith("[") else None
+        try:
+            text = path.read_text(encoding="utf-8") if path else str(source)
+            document = tomllib.loads(text)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ScenarioError(f"{path or 'scenarios'}: cannot read TOML: {exc}") from None
+        where = str(path or "scenarios")
+        entries = document.get("scenarios", [])
+        unknown = set(document) - {"scenarios"}
+        if unknown:
+            raise ScenarioError(f"{where}: unknown top-level key(s) {', '.join(sorted(unknown))}")
+    scenarios = []
+    for index, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise ScenarioError(f"{where}: scenario {index} is not a table")
+        unknown = set(entry) - _SCENARIO_KEYS
+        if unknown:
+            raise ScenarioError(
+                f"{where}: scenario {index} has unknown key(s) {', '.join(sorted(unknown))}; "
+                f"expected {', '.join(sorted(_SCENARIO_KEYS))}"
+            )
+        if "name" not in entry:
+            raise ScenarioError(f"{where}: scenario {index} has no name")
+        values = dict(entry)
+        if "ceiling_range" in values:
+            values["ceiling_range"] = tuple(float(v) for v in values["ceiling_range"])
+        if values.get("ceiling") is not None:
+            values["ceiling"] = float(values["ceiling"])
+        scenario = Scenario(**values)
+        scenario.check()
+        scenarios.append(scenario)
+    return scenarios
+
+
+def project(
+    counts: pd.DataFrame,
+    *,
+    horizon: int,
+    ceiling: float | Ceiling | tuple[float, float] | None = None,
+    scenarios: Sequence[Scenario] | None = None,
+    curve: str = "auto",
+    levels: Sequence[float] = (0.8, 0.95),
+    draws: int = 1000,
+    seed: int = 0,
+) -> Projection:
+    """Scenario projections of one cumulative displacement series.
+
+    Parameters
+    ----------
+    counts
+        One series in the counts schema, of kind ``cumulative`` or ``flow`` (a ``stock`` only
+        with ``curve="return"``). Several series raise `DataError` listing them.
+    horizon
+        Days to project after the last report.
+    ceiling
+        A reported upper estimate (a number, or a `Ceiling` from `model_inputs`), used as
+        evidence by the default scenarios; or ``(low, high)`` bounds on the total.
+    scenarios
+        Your own scenarios instead of the default low / central / high.
+    curve
+        The curve for the default scenarios: ``"auto"`` picks, among logistic, Gompertz and
+        Bass, the one with the smallest error on the series' last fifth once it has 15 reports,
+        else Gompertz.
+    levels
+        Central interval levels, e.g. ``(0.8, 0.95)``.
+    draws, seed
+        Monte Carlo draws and the random seed (fixed by default: same input, same answer).
+
+    Returns
+    -------
+    Projection
+        Cumulative persons for each scenario on each day after the last report.
+
+    Examples
+    --------
+    >>> import forecast
+    >>> counts = forecast.read_counts("data/ukraine_2022.csv", on_decrease="ignore")
+    >>> one = forecast.select_series(counts, measure="cumulative_border_crossings_from_ukraine",
+    ...                              destination="All neighbouring countries (UNHCR total)")
+    >>> early = forecast.as_of(one, "2022-02-28")
+    >>> proj = forecast.project(early, horizon=31, ceiling=7_000_000)
+    >>> proj.labels
+    ['low', 'central', 'high']
+    """
+    _check_request(horizon, levels)
+    require_one_series(counts, what="counts")
+    kind = counts["kind"].iloc[0]
+    if "published" in counts and counts.duplicated("date").any():
+        raise DataError(
+            "counts hold several vintages of the same dates; take one view first with "
+            "forecast.as_of(counts, date)"
+        )
+    chosen_curves = {s.curve for s in scenarios or []} | {curve}
+    if kind == "stock" and chosen_curves != {"return"}:
+        raise ScenarioError(
+            "this series is a stock (people present at a date), which can fall as people "
+            "return: use curve='return', or if it is in fact a running total, say so with "
+            "counts.assign(kind='cumulative')"
+        )
+    series = _cumulative_series(counts)
+    label = _series_label(counts)
+    y = series["value"].to_numpy(dtype=float)
+    if len(series) < 3:
+        raise ScenarioError(f"{label}: a projection needs at least 3 reports; got {len(series)}")
+    if kind != "stock":
+        _refuse_falls(series, label)
+    latest = float(y[-1])
+    estimate, bounds, source = _ceiling_parts(ceiling)
+    for value in [estimate, *(bounds or ())]:
+        if value is not None and value <= latest:
+            raise ScenarioError(
+                f"{label}: the ceiling {value:,.0f} is below the latest reported total "
+                f"{latest:,.0f} on {series['date'].iloc[-1]:%Y-%m-%d}; a ceiling is what the "
+                "total can still grow to"
+            )
+    first = series["date"].iloc[0]
+    t = ((series["date"] - first).dt.days + 1).to_numpy(dtype=float)
+    rng = np.random.default_rng(seed)
+    notes: list[str] = []
+    dates = pd.date_range(series["date"].iloc[-1] + pd.Timedelta(days=1), periods=horizon)
+    results: list[tuple[Scenario, CurveFit | CurveMixture, np.ndarray, np.ndarray]] = []
+    if scenarios is None:
+        central = Scenario(
+            "central",
+            curve,
+            estimate,
+            "prior" if estimate is not None else "free",
+            bounds,
+            assumptions=(
+                f"the data's own fit, with the {source or 'reported'} upper estimate "
+                f"({format_count(estimate)}) as evidence"
+                if estimate is not None
+                else "the data's own fit"
+            ),
+            source=source,
+        )
+        fit = _fit_scenario(central, t, y)
+        paths, totals = fit.draw(horizon, draws, rng)
+        results = _spread(central, fit, paths, totals, estimate, source, t, y, horizon, draws, rng)
+    else:
+        if not list(scenarios):
+            raise ScenarioError("scenarios is empty; pass None for the default set")
+        for scenario in scenarios:
+            scenario.check()
+            if scenario.ceiling is not None and scenario.ceiling <= latest:
+                raise ScenarioError(
+                    f"scenario {scenario.name!r}: the ceiling {scenario.ceiling:,.0f} is below "
+                    f"the latest reported total {latest:,.0f}"
+                )
+            fit = _fit_scenario(scenario, t, y)
+            results.append((scenario, fit, *fit.draw(horizon, draws, rng)))
+
+    frames, details = [], {}
+    for scenario, fit, paths, totals in results:
+        frame = summarise_paths(paths, dates, levels)
+        frame.insert(1, "scenario", scenario.name)
+        frames.append(frame)
+        details[scenario.name] = {
+            "curve": fit.name,
+            "ceiling": scenario.ceiling,
+            "ceiling_mode": scenario.ceiling_mode if scenario.ceiling is not None else "free",
+            "assumptions": scenario.assumptions,
+            "source": scenario.source,
+            "fitted_ceiling": float(np.median(totals)),
+            "fitted_ceiling_80": tuple(float(v) for v in np.quantile(totals, [0.1, 0.9])),
+            "parameters": fit.parameters(),
+            "sigma": fit.sigma,
+        }
+        note = _overruled(scenario, totals)
+        if note:
+            notes.append(note)
+    return Projection(
+        frame=pd.concat(frames, ignore_index=True),
+        observed=series[["date", "value"]].reset_index(drop=True),
+        by="scenario",
+        levels=tuple(levels),
+        details=details,
+        notes=notes,
+        series=label,
+    )
+
+
+def _spread(central, fit, paths, totals, estimate, source, t, y, horizon, draws, rng):
+    """Low and high: the central fit's draws that end in the lowest and highest fifth.
+
+    Conditioning one fit, rather than refitting with other ceilings, keeps the three scenarios
+    ordered at every date. When the reported upper estimate lies above the central fit's 90th
+    percentile, high is instead a fit with the ceiling fixed at that estimate.
+    """
+    at_horizon = paths[:, -1]
+    low_cut, high_cut = np.quantile(at_horizon, [0.2, 0.8])
+    p90 = np.quantile(totals, 0.9)
+    low = at_horizon <= low_cut
+    low_scenario = Scenario(
+        "low",
+        fit.name,
+        float(np.median(totals[low])),
+        "conditioned",
+        assumptions="the central fit's draws ending in the lowest fifth of its range",
+    )
+    results = [(low_scenario, fit, paths[low], totals[low]), (central, fit, paths, totals)]
+    if estimate is not None and estimate > p90:
+        high_scenario = Scenario(
+            "high",
+            central.curve,
+            estimate,
+            "fixed",
+            assumptions=f"ceiling at the {source or 'reported'} upper estimate",
+            source=source,
+        )
+        high_fit = _fit_scenario(high_scenario, t, y)
+        results.append((high_scenario, high_fit, *high_fit.draw(horizon, draws, rng)))
+    else:
+        high = at_horizon >= high_cut
+        high_scenario = Scenario(
+            "high",
+            fit.name,
+            float(np.median(totals[high])),
+            "conditioned",
+            assumptions="the central fit's draws ending in the highest fifth of its range",
+        )
+        results.append((high_scenario, fit, paths[high], totals[high]))
+    return results
+
+
+def _check_request(horizon: int, levels: Sequence[float]) -> None:
+    if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer) or horizon <= 0:
+        raise ScenarioError(f"horizon must be a whole number of days above 0; got {horizon!r}")
+    for level in levels:
+        if not 0 < level < 1:
+            raise ScenarioError(f"interval levels must be between 0 and 1; got {level!r}")
+
+
+def _cumulative_series(counts: pd.DataFrame) -> pd.DataFrame:
+    if counts["value"].isna().any():
+        raise DataError("counts hold missing values; read them with forecast.read_counts")
+    series = counts if counts["kind"].iloc[0] != "flow" else to_cumulative(counts)
+    return series.sort_values("date").reset_index(drop=True)
+
+
+def _series_label(counts: pd.DataFrame) -> str:
+    row = counts.iloc[0]
+    where = row["destination"] or row["origin"]
+    return f"{row['measure']} ({where})" if where else str(row["measure"])
+
+
+def _refuse_falls(series: pd.DataFrame, label: str) -> None:
+    values = series["value"].to_numpy()
+    falls = np.flatnonzero(np.diff(values) < 0)
+    if falls.size:
+        examples = "; ".join(
+            f"{series['date'].iloc[i]:%Y-%m-%d} {values[i]:,.0f} -> "
+            f"{series['date'].iloc[i + 1]:%Y-%m-%d} {values[i + 1]:,.0f}"
+            for i in falls[:3]
+        )
+        raise ScenarioError(
+            f"{label}: the cumulative series falls {falls.size} time(s) ({examples}); a running "
+            "total that falls is a revision or a change of method: correct it, or cut the "
+            "series before it, before projecting"
+        )
+
+
+def _ceiling_parts(
+    ceiling: float | Ceiling | tuple[float, float] | None,
+) -> tuple[float | None, tuple[float, float] | None, str]:
+    if ceiling is None:
+        return None, None, ""
+    if isinstance(ceiling, Ceiling):
+        return float(ceiling.value), None, ceiling.attributed_to or ceiling.source
+    if isinstance(ceiling, tuple | list):
+        if len(ceiling) != 2 or not 0 < ceiling[0] < ceiling[1]:
+            raise ScenarioError(
+                f"a ceiling range must be (low, high) with 0 < low < high; got {ceiling}"
+            )
+        return None, (float(ceiling[0]), float(ceiling[1])), ""
+    value = float(ceiling)
+    if not math.isfinite(value) or value <= 0:
+        raise ScenarioError(f"ceiling must be a positive number; got {ceiling!r}")
+    return value, None, ""
+
+
+def _fit_scenario(scenario: Scenario, t: np.ndarray, y: np.ndarray) -> CurveFit | CurveMixture:
+    spec = scenario.spec()
+    if scenario.curve != "auto":
+        return fit_curve(t, y, scenario.curve, ceiling=spec, background=has_peaked(t, y))
+    if t.size < AUTO_MIN_REPORTS:
+        return fit_curve(t, y, DEFAULT_CURVE, ceiling=spec, background=has_peaked(t, y))
+    fits, errors = [], []
+    for name in AUTO_CURVES:
+        try:
+            error = holdout_error(t, y, name, spec)
+            fits.append(fit_curve(t, y, name, ceiling=spec, background=has_peaked(t, y)))
+        except ScenarioError:
+            continue
+        errors.append(error)
+    if not fits:
+        return fit_curve(t, y, DEFAULT_CURVE, ceiling=spec, background=has_peaked(t, y))
+    skill = 1.0 / (np.asarray(errors) + 1e-6)
+    return CurveMixture(fits, list(skill / skill.sum()))
+
+
+def _overruled(scenario: Scenario, totals: np.ndarray) -> str | None:
+    if scenario.ceiling is None or scenario.ceiling_mode != "prior":
+        return None
+    low, high = np.quantile(totals, [0.1, 0.9])
+    median = float(np.median(totals))
+    if scenario.ceiling < low or scenario.ceiling > high:
+        direction = "above" if median > scenario.ceiling else "below"
+        who = scenario.source or "reported"
+        return (
+            f"The data overrule the {who} upper estimate of {format_count(scenario.ceiling)}: "
+            f"the {scenario.name} fit puts the total at {format_count(median)} "
+            f"(80%: {format_count(low)}-{format_count(high)}), {direction} it."
+        )
+    return None

@@ -1,0 +1,235 @@
+"""Scenario curves and projections: recovery, calibration, rules, and refusals."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import forecast
+from forecast import curves
+from forecast.fitting import fit_curve
+
+from .conftest import DATA
+
+UA_TOTAL = dict(
+    measure="cumulative_border_crossings_from_ukraine",
+    destination="All neighbouring countries (UNHCR total)",
+)
+
+
+@pytest.fixture(scope="module")
+def ukraine_total():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", forecast.DataWarning)
+        counts = forecast.read_counts(DATA / "ukraine_2022.csv")
+    return forecast.select_series(counts, **UA_TOTAL)
+
+
+def _series(values, start="2022-03-01", kind="cumulative", step=1):
+    dates = pd.date_range(start, periods=len(values), freq=f"{step}D")
+    return pd.DataFrame(
+        {"date": dates, "origin": "A", "destination": "B", "measure": "m", "kind": kind,
+         "value": np.asarray(values, dtype=float), "source": "synthetic"}
+    )  # fmt: skip
+
+
+def _noisy(curve, params, days, sigma, rng):
+    t = np.arange(1.0, days + 1)
+    flows = np.diff(curve(np.r_[0.0, t], *params)) * np.exp(rng.normal(0, sigma, t.size))
+    return t, np.cumsum(flows)
+
+
+@pytest.mark.parametrize(
+    ("name", "function", "params", "names"),
+    [
+        ("logistic", curves.logistic, (2e6, 0.12, 30.0), ("r", "t0")),
+        ("gompertz", curves.gompertz, (2e6, 0.06, 20.0), ("c", "t0")),
+        ("bass", curves.bass, (2e6, 0.01, 0.15), ("p", "q")),
+        ("loglogistic", curves.log_logistic, (2e6, 3.0, 25.0), ("kappa", "beta")),
+    ],
+)
+def test_fits_recover_known_parameters_from_noisy_synthetic_data(name, function, params, names):
+    rng = np.random.default_rng(42)
+    t, y = _noisy(function, params, 60, 0.15, rng)
+    fit = fit_curve(t, y, name)
+    fitted = fit.parameters()
+    assert fitted["ceiling"] == pytest.approx(params[0], rel=0.05)
+    for key, truth in zip(names, params[1:], strict=True):
+        assert fitted[key] == pytest.approx(truth, rel=0.15), key
+    assert fit.sigma == pytest.approx(0.15, rel=0.3)
+
+
+@pytest.mark.parametrize(
+    ("cumulative", "flow", "params"),
+    [
+        (curves.logistic, curves.logistic_flow, (1e6, 0.1, 30.0)),
+        (curves.gompertz, curves.gompertz_flow, (1e6, 0.05, 20.0)),
+        (curves.bass, curves.bass_flow, (1e6, 0.02, 0.2)),
+        (curves.log_logistic, curves.log_logistic_flow, (1e6, 2.5, 20.0)),
+        (curves.growth_then_return, curves.growth_then_return_flow,
+         (1e6, 0.2, 20.0, 0.4, 0.05, 120.0)),
+    ],
+)  # fmt: skip
+def test_each_flow_is_the_derivative_of_its_curve(cumulative, flow, params):
+    t = np.linspace(1, 200, 50)
+    numeric = (cumulative(t + 1e-4, *params) - cumulative(t - 1e-4, *params)) / 2e-4
+    np.testing.assert_allclose(flow(t, *params), numeric, rtol=1e-4, atol=1e-3)
+
+
+def test_growth_then_return_peaks_and_settles_at_the_share_that_stays():
+    t = np.arange(0, 1000.0)
+    stock = curves.growth_then_return(t, 1e6, 0.2, 20.0, 0.4, 0.05, 150.0)
+    assert stock.argmax() < 150
+    assert stock[-1] == pytest.approx(0.6e6, rel=1e-3)
+
+
+def test_80_percent_intervals_cover_the_truth_close_to_80_percent_of_the_time():
+    # 200 synthetic crises from one known curve, each fitted on 40 days, judged 20 days later.
+    rng = np.random.default_rng(7)
+    hits, trials = 0, 200
+    for _ in range(trials):
+        t, y = _noisy(curves.gompertz, (1e6, 0.05, 25.0), 60, 0.2, rng)
+        fit = fit_curve(t[:40], y[:40], "gompertz")
+        paths = fit.simulate(20, 400, rng)
+        low, high = np.quantile(paths[:, -1], [0.1, 0.9])
+        hits += low <= y[59] <= high
+    coverage = hits / trials
+    print(f"\n80% interval coverage on {trials} synthetic draws: {coverage:.2f}")
+    assert 0.70 <= coverage <= 0.90
+
+
+def test_default_scenarios_follow_the_documented_rule(ukraine_total):
+    early = forecast.as_of(ukraine_total, "2022-03-15")
+    proj = forecast.project(early, horizon=30, ceiling=7_000_000)
+    assert proj.labels == ["low", "central", "high"]
+    central = proj.details["central"]
+    assert (central["ceiling"], central["ceiling_mode"]) == (7_000_000, "prior")
+    low, high = proj.details["low"], proj.details["high"]
+    p90 = central["fitted_ceiling_80"][1]
+    assert low["ceiling_mode"] == "conditioned"
+    if p90 < 7_000_000:  # the estimate lies above the fit: high is fixed at it
+        assert (high["ceiling"], high["ceiling_mode"]) == (7_000_000, "fixed")
+    else:
+        assert high["ceiling_mode"] == "conditioned"
+    frame = proj.frame.pivot(index="date", columns="scenario")
+    end = frame.iloc[-1]
+    # low is the lowest fifth of the central draws at the horizon: its median is their 10th
+    # percentile, the lower end of the central 80% band.
+    assert end[("median", "low")] == pytest.approx(end[("lo_80", "central")], rel=0.02)
+    assert end[("median", "low")] <= end[("median", "central")] <= end[("median", "high")]
+
+
+def test_a_ceiling_the_data_clearly_pass_is_overruled_and_said_so():
+    t = np.arange(1.0, 41)
+    y = curves.gompertz(t, 2e6, 0.08, 15.0)
+    proj = forecast.project(_series(y), horizon=30, ceiling=float(y[-1]) * 1.05)
+    assert any("overrule" in note for note in proj.notes)
+    assert "overrule" in proj.summary()
+    assert proj.details["central"]["fitted_ceiling"] > y[-1] * 1.05
+
+
+def test_a_fixed_ceiling_is_the_total():
+    t = np.arange(1.0, 31)
+    y = curves.logistic(t, 1e6, 0.15, 25.0)
+    scenario = forecast.Scenario("fixed", "logistic", 1.2e6, "fixed")
+    proj = forecast.project(_series(y), horizon=30, scenarios=[scenario])
+    assert proj.details["fixed"]["fitted_ceiling"] == pytest.approx(1.2e6)
+
+
+def test_projections_never_fall_and_never_start_below_the_last_total(ukraine_total):
+    proj = forecast.project(forecast.as_of(ukraine_total, "2022-03-31"), horizon=60)
+    last = ukraine_total.set_index("date")["value"]["2022-03-31"]
+    for _, rows in proj.frame.groupby("scenario"):
+        for column in ("median", "lo_80", "hi_80", "lo_95", "hi_95"):
+            assert np.all(np.diff(rows[column]) >= 0), column
+            assert rows[column].iloc[0] >= last
+        width = rows["hi_80"] - rows["lo_80"]
+        assert width.iloc[-1] > width.iloc[0]  # intervals widen with the horizon
+        assert np.all(rows["lo_95"] <= rows["lo_80"]) and np.all(rows["hi_80"] <= rows["hi_95"])
+    assert proj.frame["date"].iloc[0] == pd.Timestamp("2022-04-01")
+
+
+def test_with_three_points_the_prior_carries_the_fit_and_the_intervals_say_so(ukraine_total):
+    few = forecast.project(forecast.as_of(ukraine_total, "2022-02-26"), horizon=30,
+                           ceiling=7_000_000)  # fmt: skip
+    many = forecast.project(forecast.as_of(ukraine_total, "2022-04-30"), horizon=30,
+                            ceiling=7_000_000)  # fmt: skip
+
+    def relative_width(proj):
+        row = proj.frame[proj.frame.scenario == "central"].iloc[-1]
+        return (row["hi_80"] - row["lo_80"]) / row["median"]
+
+    assert relative_width(few) > 3 * relative_width(many)
+
+
+def test_same_input_same_answer(ukraine_total):
+    early = forecast.as_of(ukraine_total, "2022-03-07")
+    first = forecast.project(early, horizon=20, ceiling=7e6).frame
+    pd.testing.assert_frame_equal(first, forecast.project(early, horizon=20, ceiling=7e6).frame)
+
+
+def test_flows_are_projected_as_cumulative_persons(ukraine_total):
+    flows = forecast.to_flow(forecast.as_of(ukraine_total, "2022-03-31"))
+    proj = forecast.project(flows, horizon=10)
+    assert proj.frame["median"].iloc[0] > 4_000_000
+
+
+def test_ceiling_below_the_latest_count_is_refused(ukraine_total):
+    early = forecast.as_of(ukraine_total, "2022-03-15")
+    with pytest.raises(forecast.ScenarioError, match="below the latest reported total 3,007,520"):
+        forecast.project(early, horizon=30, ceiling=2_000_000)
+
+
+@pytest.mark.parametrize("horizon", [0, -5, 2.5, True])
+def test_horizon_must_be_positive_whole_days(ukraine_total, horizon):
+    with pytest.raises(forecast.ScenarioError, match="horizon"):
+        forecast.project(ukraine_total.head(20), horizon=horizon)
+
+
+def test_too_few_points_are_refused(ukraine_total):
+    with pytest.raises(forecast.ScenarioError, match="at least 3 reports; got 2"):
+        forecast.project(ukraine_total.head(2), horizon=5)
+
+
+def test_a_falling_cumulative_series_is_refused_with_its_dates():
+    with pytest.raises(forecast.ScenarioError, match="2022-03-03 300 -> 2022-03-04 250"):
+        forecast.project(_series([100, 200, 300, 250, 400]), horizon=5)
+
+
+def test_several_series_are_refused_with_a_list():
+    counts = pd.concat([_series([1, 2, 3]), _series([1, 2, 3]).assign(destination="C")])
+    with pytest.raises(forecast.DataError, match="2 series; expected one"):
+        forecast.project(counts, horizon=5)
+
+
+def test_a_stock_needs_the_return_curve():
+    rng = np.random.default_rng(3)
+    t = np.arange(1.0, 200)
+    stock = curves.growth_then_return(t, 1e6, 0.1, 30.0, 0.5, 0.05, 120.0)
+    stock = stock * np.exp(rng.normal(0, 0.01, t.size))
+    with pytest.raises(forecast.ScenarioError, match="curve='return'"):
+        forecast.project(_series(stock, kind="stock"), horizon=30)
+
+
+def test_scenarios_from_toml_refuse_unknown_keys():
+    good = forecast.load_scenarios(
+        '[[scenarios]]\nname = "high"\nceiling = 7e6\nceiling_mode = "fixed"\n'
+    )
+    assert good[0].ceiling == 7e6
+    with pytest.raises(forecast.ScenarioError, match=r"unknown key.*celing"):
+        forecast.load_scenarios('[[scenarios]]\nname = "x"\nceling = 7e6\n')
+    with pytest.raises(forecast.ScenarioError, match="unknown curve"):
+        forecast.load_scenarios('[[scenarios]]\nname = "x"\ncurve = "sigmoid"\n')
+
+
+def test_summary_html_csv_and_plot(ukraine_total):
+    proj = forecast.project(forecast.as_of(ukraine_total, "2022-03-31"), horizon=30,
+                            ceiling=8_300_000)  # fmt: skip
+    row = proj.frame[proj.frame.scenario == "central"].iloc[-1]
+    millions = f"{row['median'] / 1e6:.1f} million"
+    assert f"central: {millions} by 2022-04-30 (80%: " in proj.summary()
+    assert millions in proj._repr_html_()
+    assert proj.to_csv().splitlines()[0] == "date,scenario,mean,median,lo_80,hi_80,lo_95,hi_95"
+    figure = proj.plot()
+    assert figure.axes[0].get_title(loc="left").startswith("cumulative_border_crossings")
