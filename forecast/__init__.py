@@ -6,6 +6,7 @@ scenario and time-series models whose projections land in notebooks, scripts and
 
 from ._version import __version__
 from .archive import Archive
+from .backtest import backtest, skill_table
 from .data import (
     as_of,
     list_series,
@@ -16,8 +17,9 @@ from .data import (
     to_flow,
     totals,
 )
-from .errors import DataError, DataWarning, ScenarioError
+from .errors import DataError, DataWarning, ModelError, ScenarioError
 from .extract import Ceiling, ModelInputs, extract_figures, model_inputs
+from .models import forecast
 from .projection import Projection
 from .scenarios import Scenario, load_scenarios, project
 
@@ -26,13 +28,16 @@ __all__ = [
     "Ceiling",
     "DataError",
     "DataWarning",
+    "ModelError",
     "ModelInputs",
     "Projection",
     "Scenario",
     "ScenarioError",
     "__version__",
     "as_of",
+    "backtest",
     "extract_figures",
+    "forecast",
     "list_series",
     "load_scenarios",
     "model_inputs",
@@ -40,6 +45,7 @@ __all__ = [
     "read_counts",
     "regularize",
     "select_series",
+    "skill_table",
     "to_cumulative",
     "to_flow",
     "totals",

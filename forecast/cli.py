@@ -13,9 +13,10 @@ from collections.abc import Sequence
 import pandas as pd
 
 from . import __version__
-from .data import list_series, read_counts
+from .backtest import backtest, skill_table
+from .data import list_series, read_counts, select_series
 from .data.readers import load_input
-from .errors import DataError, DataWarning, ScenarioError
+from .errors import DataError, DataWarning, ModelError, ScenarioError
 from .extract import extract_figures
 
 
@@ -47,6 +48,21 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("--format", choices=("csv", "json"), default="csv")
     extract.set_defaults(run=_extract)
+
+    back = commands.add_parser(
+        "backtest", help="rolling-origin backtest of models on one series: a skill table"
+    )
+    back.add_argument("data", metavar="DATA.csv", help="a counts file (any supported format)")
+    back.add_argument(
+        "--series",
+        default="",
+        help="choose one series: measure=...,destination=...,origin=... (comma-separated)",
+    )
+    back.add_argument("--models", default="naive,ets,arima,gbm,scenario,ensemble")
+    back.add_argument("--horizons", default="7,30", help="days ahead, comma-separated")
+    back.add_argument("--step", type=int, default=7, help="days between origins")
+    back.add_argument("--out", metavar="FILE", help="write every scored forecast as CSV")
+    back.set_defaults(run=_backtest)
     return parser
 
 
@@ -104,6 +120,31 @@ def _extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backtest(args: argparse.Namespace) -> int:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        counts = read_counts(args.data)
+    criteria = {}
+    for part in filter(None, args.series.split(",")):
+        key, _, value = part.partition("=")
+        if key not in ("measure", "destination", "origin") or not value:
+            raise DataError(f"--series takes measure=...,destination=...,origin=...; got {part!r}")
+        criteria[key] = value
+    one = select_series(counts, **criteria)
+    try:
+        horizons = tuple(int(h) for h in args.horizons.split(","))
+    except ValueError:
+        raise DataError(
+            f"--horizons takes whole days such as 7,30; got {args.horizons!r}"
+        ) from None
+    scores = backtest(one, models=args.models.split(","), horizons=horizons, step=args.step)
+    if args.out:
+        scores.to_csv(args.out, index=False, date_format="%Y-%m-%d")
+    table = skill_table(scores)
+    print(table.to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     parser = _build_parser()
@@ -113,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return args.run(args)
-    except (DataError, ScenarioError) as exc:
+    except (DataError, ScenarioError, ModelError) as exc:
         print(f"forecast: error: {exc}", file=sys.stderr)
         return 2
 

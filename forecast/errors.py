@@ -7,7 +7,7 @@ so that no caller ever has to read a traceback from deep inside pandas or scipy.
 
 from __future__ import annotations
 
-__all__ = ["DataError", "DataWarning", "ScenarioError"]
+__all__ = ["DataError", "DataWarning", "ModelError", "ScenarioError"]
 
 
 class DataError(ValueError):
@@ -65,6 +65,11 @@ class DataError(ValueError):
 
 class ScenarioError(ValueError):
     """A scenario or projection request that cannot be honoured (bad ceiling, horizon, curve)."""
+
+
+class ModelError(ValueError):
+    """A time-series model that cannot run on the series given: too short, missing covariates,
+    a reporting period it cannot use."""
 
 
 class DataWarning(UserWarning):

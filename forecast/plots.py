@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import matplotlib
+import pandas as pd
 
 matplotlib.use("Agg", force=False)  # headless-safe: reports run under cron with no display
 import matplotlib.pyplot as plt
@@ -77,4 +78,37 @@ def projection_chart(projection: Projection, ax: Axes | None = None) -> Figure:
     ax.legend(fontsize=8, loc="upper left", frameon=False)
     ax.grid(alpha=0.3)
     figure.autofmt_xdate()
+    return figure
+
+
+def backtest_chart(scores: pd.DataFrame, ax: Axes | None = None) -> Figure:
+    """Left: mean absolute percentage error by horizon, one line per model. Right: each model's
+    past median forecasts at the longest horizon against what was later reported."""
+    if ax is None:
+        figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+    else:
+        figure, left = ax.figure, ax
+        right = None
+    table = scores.groupby(["model", "horizon"])["ape"].mean().unstack("model")
+    for index, model in enumerate(table.columns):
+        left.plot(table.index, table[model], marker="o", color=PALETTE[index % len(PALETTE)],
+                  label=model)  # fmt: skip
+    left.set_xlabel("horizon (days)")
+    left.set_ylabel("mean absolute % error")
+    left.set_title("Error by horizon", fontsize=10, loc="left")
+    left.legend(fontsize=8, frameon=False)
+    left.grid(alpha=0.3)
+    if right is not None:
+        longest = scores[scores["horizon"] == scores["horizon"].max()]
+        truth = longest.drop_duplicates("target").sort_values("target")
+        right.plot(truth["target"], truth["actual"], color="#333333", lw=2, label="reported")
+        for index, model in enumerate(table.columns):
+            rows = longest[longest["model"] == model].sort_values("target")
+            right.plot(rows["target"], rows["median"], ".", ms=4,
+                       color=PALETTE[index % len(PALETTE)], label=model)  # fmt: skip
+        right.yaxis.set_major_formatter(FuncFormatter(short_count))
+        right.set_title(f"Forecasts {int(longest['horizon'].iloc[0])} days ahead vs reported",
+                        fontsize=10, loc="left")  # fmt: skip
+        right.grid(alpha=0.3)
+        figure.autofmt_xdate()
     return figure

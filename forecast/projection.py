@@ -107,6 +107,7 @@ class Projection:
     details: dict[str, dict[str, Any]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     series: str = ""
+    samples: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def labels(self) -> list[str]:

@@ -289,7 +289,7 @@ def project(
             ),
             source=source,
         )
-        fit = _fit_scenario(central, t, y)
+        fit = fit_scenario(central, t, y)
         paths, totals = fit.draw(horizon, draws, rng)
         results = _spread(central, fit, paths, totals, estimate, source, t, y, horizon, draws, rng)
     else:
@@ -302,7 +302,7 @@ def project(
                     f"scenario {scenario.name!r}: the ceiling {scenario.ceiling:,.0f} is below "
                     f"the latest reported total {latest:,.0f}"
                 )
-            fit = _fit_scenario(scenario, t, y)
+            fit = fit_scenario(scenario, t, y)
             results.append((scenario, fit, *fit.draw(horizon, draws, rng)))
 
     frames, details = [], {}
@@ -363,7 +363,7 @@ def _spread(central, fit, paths, totals, estimate, source, t, y, horizon, draws,
             assumptions=f"ceiling at the {source or 'reported'} upper estimate",
             source=source,
         )
-        high_fit = _fit_scenario(high_scenario, t, y)
+        high_fit = fit_scenario(high_scenario, t, y)
         results.append((high_scenario, high_fit, *high_fit.draw(horizon, draws, rng)))
     else:
         high = at_horizon >= high_cut
@@ -434,7 +434,7 @@ def _ceiling_parts(
     return value, None, ""
 
 
-def _fit_scenario(scenario: Scenario, t: np.ndarray, y: np.ndarray) -> CurveFit | CurveMixture:
+def fit_scenario(scenario: Scenario, t: np.ndarray, y: np.ndarray) -> CurveFit | CurveMixture:
     spec = scenario.spec()
     if scenario.curve != "auto":
         return fit_curve(t, y, scenario.curve, ceiling=spec, background=has_peaked(t, y))

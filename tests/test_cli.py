@@ -61,3 +61,25 @@ def test_extract_refuses_binary_and_empty_files(tmp_path, capsys):
     assert "not a text file" in capsys.readouterr().err
     assert main(["extract", str(empty)]) == 2
     assert "empty" in capsys.readouterr().err
+
+
+def test_backtest_prints_a_skill_table_and_writes_scores(tmp_path, capsys):
+    out = tmp_path / "scores.csv"
+    args = [
+        "backtest", str(DATA / "ukraine_2022.csv"),
+        "--series", "measure=cumulative_border_crossings_from_ukraine,"
+        "destination=All neighbouring countries (UNHCR total)",
+        "--models", "naive,scenario", "--horizons", "7", "--step", "60", "--out", str(out),
+    ]  # fmt: skip
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "MASE" in printed and "scenario" in printed
+    assert out.read_text().startswith("model,origin,horizon,target,actual")
+
+
+def test_backtest_of_an_ambiguous_selection_exits_2(capsys):
+    assert (
+        main(["backtest", str(DATA / "ukraine_2022.csv"), "--series", "measure=refugees_recorded"])
+        == 2
+    )
+    assert "series; expected one" in capsys.readouterr().err

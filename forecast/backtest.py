@@ -1,0 +1,257 @@
+"""Rolling-origin backtests: how each model's past forecasts of this series fared.
+
+Honest by construction: at each origin a model sees only `as_of(counts, origin)`, the figures
+published by then when the data carry vintages (a `published` column), else those dated by
+then. Each forecast is scored against the latest figures for its target date.
+
+Metrics per model, origin and horizon (on cumulative persons at origin + horizon):
+
+- ``abs_error`` and ``ape`` of the median;
+- ``scaled_error``: the absolute error divided by the mean absolute error, on the training
+  data, of the naive forecast at the same horizon (last daily flow carried forward), so MASE
+  below 1 means better than naive did in-sample;
+- ``covered_XX``: whether the truth fell inside the XX% interval;
+- ``winkler_XX``: the interval score (width, plus 2/alpha times any miss);
+- ``crps``: the continuous ranked probability score of the Monte Carlo draws.
+
+``ensemble`` in a backtest combines the forecasts of its default members among the models
+backtested (`forecast.models.ensemble.DEFAULT_MEMBERS`) at each origin with inverse-CRPS
+weights learnt only from earlier origins whose targets were already known (equal weights until
+then): the same rule as `forecast.models.Ensemble`, without refitting every member again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .data.transform import as_of, regularize, require_one_series
+from .errors import DataError, ModelError, ScenarioError
+from .models import Forecaster, crps_from_samples, make_model
+from .models.ensemble import DEFAULT_MEMBERS
+from .projection import interval_columns
+
+
+def backtest(
+    counts: pd.DataFrame,
+    *,
+    models: Sequence[str | Forecaster] = ("naive", "ets", "scenario"),
+    horizons: Sequence[int] = (7, 30),
+    step: int = 7,
+    start: str | pd.Timestamp | None = None,
+    levels: Sequence[float] = (0.8, 0.95),
+    draws: int = 500,
+    truth_tolerance: int = 3,
+) -> pd.DataFrame:
+    """Score each model's forecasts from rolling origins against what was later reported.
+
+    Parameters
+    ----------
+    counts
+        One cumulative or flow series; with a ``published`` column, each origin sees only what
+        was published by then.
+    models
+        Names from `forecast.models.MODELS` or instances; ``"ensemble"`` combines the others.
+    horizons
+        Days ahead to score.
+    step
+        Days between origins.
+    start
+        The first origin (default: the fifth day of the series).
+    levels
+        Interval levels to score.
+    draws
+        Monte Carlo draws per forecast.
+    truth_tolerance
+        For irregular reports: the truth is the last report up to this many days before the
+        target date (none is used if there is no such report).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (model, origin, horizon): ``model, origin, horizon, target, actual, mean,
+        median, lo_XX, hi_XX, abs_error, ape, scaled_error, covered_XX, winkler_XX, crps``.
+        Models that cannot run at an origin (too short a series) are left out there; the
+        reasons are in ``frame.attrs["skipped"]``.
+
+    Examples
+    --------
+    >>> import forecast
+    >>> counts = forecast.read_counts("data/ukraine_2022.csv", on_decrease="ignore")
+    >>> one = forecast.select_series(counts, measure="cumulative_border_crossings_from_ukraine",
+    ...                              destination="All neighbouring countries (UNHCR total)")
+    >>> scores = forecast.backtest(forecast.as_of(one, "2022-05-31"), models=["naive"],
+    ...                            horizons=(7,), step=14)
+    >>> sorted(scores.origin.dt.strftime("%m-%d"))[:3]
+    ['02-28', '03-14', '03-28']
+    """
+    require_one_series(counts, what="counts")
+    final = as_of(counts, pd.Timestamp.max.normalize() - pd.Timedelta(days=1))
+    truth = _truth_series(final)
+    names, instances = _models(models)
+    first, last = truth.index[0], truth.index[-1]
+    origin = pd.Timestamp(start) if start is not None else first + pd.Timedelta(days=4)
+    rows, samples_by_origin, skipped = [], [], []
+    while origin + pd.Timedelta(days=min(horizons)) <= last:
+        train = as_of(counts, origin)
+        targets = {h: origin + pd.Timedelta(days=h) for h in horizons}
+        actuals = {h: _actual(truth, d, truth_tolerance) for h, d in targets.items()}
+        wanted = [h for h in horizons if actuals[h] is not None]
+        if len(train) >= 2 and wanted:
+            scale = _naive_scale(train, wanted)
+            at_origin = {}
+            for name, model in zip(names, instances, strict=True):
+                try:
+                    fitted = model.clone().fit(train)
+                    gap = (origin - fitted.last_date_).days
+                    paths = fitted.sample(max(wanted) + gap, draws=draws, seed=len(rows))
+                except (ModelError, ScenarioError, DataError) as exc:
+                    skipped.append((name, origin, str(exc)))
+                    continue
+                for h in wanted:
+                    sample = paths[:, h + gap - 1]
+                    at_origin[(name, h)] = sample
+                    rows.append(
+                        _score(name, origin, h, targets[h], actuals[h], sample, scale[h], levels)
+                    )
+            samples_by_origin.append((origin, at_origin, scale, targets, actuals))
+        origin += pd.Timedelta(days=step)
+    frame = pd.DataFrame(rows)
+    if "ensemble" in [m if isinstance(m, str) else m.name for m in models]:
+        frame = pd.concat([frame, _ensemble_rows(frame, samples_by_origin, levels, draws)])
+    frame.attrs["skipped"] = skipped
+    if frame.empty:
+        raise ModelError("no origin had enough data and a known truth; lower start or horizons")
+    return frame.sort_values(["model", "origin", "horizon"]).reset_index(drop=True)
+
+
+def _models(models: Sequence[str | Forecaster]) -> tuple[list[str], list[Forecaster]]:
+    instances = [make_model(m) for m in models if m != "ensemble"]
+    return [m.name for m in instances], instances
+
+
+def _truth_series(final: pd.DataFrame) -> pd.Series:
+    series = final.sort_values("date")
+    if series["kind"].iloc[0] == "flow":
+        series = series.assign(value=series["value"].cumsum())
+    return series.set_index("date")["value"]
+
+
+def _actual(truth: pd.Series, target: pd.Timestamp, tolerance: int) -> float | None:
+    known = truth[truth.index <= target]
+    if known.empty or (target - known.index[-1]).days > tolerance:
+        return None
+    return float(known.iloc[-1])
+
+
+def _naive_scale(train: pd.DataFrame, horizons: Sequence[int]) -> dict[int, float]:
+    """In-sample mean absolute error of the naive forecast at each horizon."""
+    series = train.sort_values("date")
+    if series["kind"].iloc[0] == "flow":
+        series = series.assign(value=series["value"].cumsum(), kind="cumulative")
+    daily = regularize(series.assign(kind="cumulative"), "D")["value"].to_numpy(dtype=float)
+    flows = np.diff(daily)
+    scales = {}
+    for h in horizons:
+        errors = [
+            abs(daily[s + h] - (daily[s] + h * flows[s - 1])) for s in range(1, daily.size - h)
+        ]
+        fallback = h * float(np.mean(np.abs(np.diff(flows)))) if flows.size > 1 else 1.0
+        scales[h] = float(np.mean(errors)) if errors else max(fallback, 1.0)
+    return {h: max(v, 1.0) for h, v in scales.items()}
+
+
+def _score(model, origin, horizon, target, actual, sample, scale, levels) -> dict:
+    median = float(np.median(sample))
+    row = {
+        "model": model,
+        "origin": origin,
+        "horizon": horizon,
+        "target": target,
+        "actual": actual,
+        "mean": float(np.mean(sample)),
+        "median": median,
+    }
+    for level, (low_name, high_name) in zip(
+        levels, zip(*[iter(interval_columns(levels))] * 2, strict=True), strict=True
+    ):
+        low, high = np.quantile(sample, [(1 - level) / 2, (1 + level) / 2])
+        row[low_name], row[high_name] = float(low), float(high)
+    row["abs_error"] = abs(median - actual)
+    row["ape"] = 100 * row["abs_error"] / actual if actual else np.nan
+    row["scaled_error"] = row["abs_error"] / scale
+    for level, (low_name, high_name) in zip(
+        levels, zip(*[iter(interval_columns(levels))] * 2, strict=True), strict=True
+    ):
+        tag = low_name[3:]
+        low, high = row[low_name], row[high_name]
+        alpha = 1 - level
+        miss = (low - actual) * (actual < low) + (actual - high) * (actual > high)
+        row[f"covered_{tag}"] = bool(low <= actual <= high)
+        row[f"winkler_{tag}"] = (high - low) + 2 / alpha * miss
+    row["crps"] = crps_from_samples(sample, actual)
+    return row
+
+
+def _ensemble_rows(frame, samples_by_origin, levels, draws) -> pd.DataFrame:
+    rows = []
+    rng = np.random.default_rng(0)
+    for origin, at_origin, scale, targets, actuals in samples_by_origin:
+        for h in sorted({h for _, h in at_origin}):
+            members = [name for (name, hh) in at_origin if hh == h and name in DEFAULT_MEMBERS]
+            if not members:
+                continue
+            known = frame[(frame["horizon"] == h) & (frame["target"] <= origin)]
+            weights = []
+            for name in members:
+                past = known.loc[known["model"] == name]
+                relative = (past["crps"] / past["actual"]).mean() if len(past) else np.nan
+                weights.append(1.0 / relative if relative and np.isfinite(relative) else np.nan)
+            weights = np.array(weights, dtype=float)
+            if np.all(np.isnan(weights)):
+                weights = np.ones(len(members))
+            weights = np.nan_to_num(weights, nan=np.nanmin(weights))
+            counts = rng.multinomial(draws, weights / weights.sum())
+            sample = np.concatenate(
+                [
+                    rng.choice(at_origin[(name, h)], size=n)
+                    for name, n in zip(members, counts, strict=True)
+                    if n
+                ]
+            )
+            rows.append(
+                _score("ensemble", origin, h, targets[h], actuals[h], sample, scale[h], levels)
+            )
+    return pd.DataFrame(rows)
+
+
+def skill_table(scores: pd.DataFrame) -> pd.DataFrame:
+    """Per model and horizon: MAE, MAPE, MASE, interval coverage and scores, CRPS, and the
+    model's rank by MASE at that horizon (1 = best).
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"model": ["a", "b"], "horizon": [7, 7], "abs_error": [1.0, 2.0],
+    ...     "ape": [1.0, 2.0], "scaled_error": [0.5, 1.0], "covered_80": [True, False],
+    ...     "winkler_80": [3.0, 4.0], "crps": [0.5, 1.0]})
+    >>> skill_table(scores)[["model", "MASE", "rank"]].values.tolist()
+    [['a', 0.5, 1], ['b', 1.0, 2]]
+    """
+    coverage = [c for c in scores.columns if c.startswith("covered_")]
+    winkler = [c for c in scores.columns if c.startswith("winkler_")]
+    aggregations = {
+        "n": ("abs_error", "size"),
+        "MAE": ("abs_error", "mean"),
+        "MAPE": ("ape", "mean"),
+        "MASE": ("scaled_error", "mean"),
+        **{c.replace("covered_", "coverage_"): (c, "mean") for c in coverage},
+        **{c: (c, "mean") for c in winkler},
+        "CRPS": ("crps", "mean"),
+    }
+    table = scores.groupby(["horizon", "model"]).agg(**aggregations).reset_index()
+    table["rank"] = table.groupby("horizon")["MASE"].rank(method="min").astype(int)
+    return table.sort_values(["horizon", "rank"]).reset_index(drop=True)[
+        ["model", "horizon", *[c for c in table.columns if c not in ("model", "horizon")]]
+    ]

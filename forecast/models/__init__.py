@@ -1,0 +1,118 @@
+"""Time-series models behind one interface, and `forecast` to run one by name.
+
+| name | model |
+| --- | --- |
+| ``naive`` | last daily flow carried forward |
+| ``drift`` | naive plus the recent trend of log flows, damped |
+| ``seasonal_naive`` | last week's flows, day by day |
+| ``mean`` | mean flow of the last week |
+| ``ets`` | exponential smoothing (statsmodels ETSModel), damped trend, log flows |
+| ``arima`` | SARIMAX on log flows, with covariates |
+| ``local_trend`` | unobserved components, local linear trend |
+| ``gbm`` | gradient boosting, direct multi-horizon, quantile loss |
+| ``scenario`` | the saturating curves of `forecast.scenarios` |
+| ``ensemble`` | members weighted by their skill on this series' past |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from ..errors import ModelError
+from ..projection import Projection
+from .base import Forecaster
+from .baselines import Drift, Mean, Naive, SeasonalNaive
+from .boosting import GradientBoosting
+from .curve import CurveModel
+from .ensemble import Ensemble, crps_from_samples
+from .statistical import ARIMA, ETS, LocalTrend
+
+MODELS: dict[str, type[Forecaster]] = {
+    "naive": Naive,
+    "drift": Drift,
+    "seasonal_naive": SeasonalNaive,
+    "mean": Mean,
+    "ets": ETS,
+    "arima": ARIMA,
+    "local_trend": LocalTrend,
+    "gbm": GradientBoosting,
+    "scenario": CurveModel,
+    "ensemble": Ensemble,
+}
+
+__all__ = [
+    "ARIMA",
+    "ETS",
+    "MODELS",
+    "CurveModel",
+    "Drift",
+    "Ensemble",
+    "Forecaster",
+    "GradientBoosting",
+    "LocalTrend",
+    "Mean",
+    "Naive",
+    "SeasonalNaive",
+    "crps_from_samples",
+    "forecast",
+    "make_model",
+]
+
+
+def make_model(model: str | Forecaster) -> Forecaster:
+    """A model instance from a name in `MODELS` (or the instance itself)."""
+    if isinstance(model, Forecaster):
+        return model
+    if model not in MODELS:
+        raise ModelError(f"unknown model {model!r}; expected one of {', '.join(MODELS)}")
+    return MODELS[model]()
+
+
+def forecast(
+    counts: pd.DataFrame,
+    *,
+    model: str | Forecaster = "ets",
+    horizon: int,
+    levels: Sequence[float] = (0.8, 0.95),
+    X: pd.DataFrame | None = None,
+    X_future: pd.DataFrame | None = None,
+    draws: int = 1000,
+    seed: int = 0,
+) -> Projection:
+    """Forecast one series with one time-series model (or the ensemble).
+
+    Parameters
+    ----------
+    counts
+        One cumulative or flow series, on daily or irregular report dates.
+    model
+        A name from `forecast.models.MODELS` or a model instance.
+    horizon
+        Days after the last report.
+    levels
+        Interval levels.
+    X, X_future
+        Covariates (daily, indexed by date) for the fit and for the forecast days.
+
+    Returns
+    -------
+    Projection
+        Cumulative persons per day, labelled by model.
+
+    Examples
+    --------
+    >>> import forecast
+    >>> counts = forecast.read_counts("data/ukraine_2022.csv", on_decrease="ignore")
+    >>> one = forecast.select_series(counts, measure="cumulative_border_crossings_from_ukraine",
+    ...                              destination="All neighbouring countries (UNHCR total)")
+    >>> proj = forecast.forecast(forecast.as_of(one, "2022-04-30"), model="naive", horizon=30)
+    >>> list(proj.frame.columns)
+    ['date', 'model', 'mean', 'median', 'lo_80', 'hi_80', 'lo_95', 'hi_95']
+    """
+    for level in levels:
+        if not 0 < level < 1:
+            raise ModelError(f"interval levels must be between 0 and 1; got {level!r}")
+    fitted = make_model(model).clone().fit(counts, X)
+    return fitted.predict(horizon, X_future, levels=levels, draws=draws, seed=seed)

@@ -1,0 +1,216 @@
+"""The one interface every time-series model implements, scikit-learn style.
+
+`__init__` only stores parameters; `fit` checks and converts the series once (any cumulative or
+flow series, on daily or irregular report dates, becomes daily flows with the filled days
+marked) and calls the model's `_fit` on plain numpy arrays; `predict` calls `_predict` for
+Monte Carlo draws and turns them into a `Projection` of cumulative persons. So each model writes
+only its mathematics, and every model's forecasts are cumulative totals that never fall, never
+start below the last reported total, and come from flows that are never negative.
+
+A new model: subclass `Forecaster`, set `name` and the tags, write `_fit(flows, X)` and
+`_predict(horizon, draws, rng, X_future)` returning an array (draws x horizon) of daily flows
+(or of cumulative increments, with ``predicts_cumulative = True``).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ..data.transform import regularize, require_one_series, to_cumulative
+from ..errors import DataError, ModelError
+from ..projection import Projection, summarise_paths
+
+#: No model may forecast a daily flow above this multiple of the largest flow reported so far:
+#: a trend in log flows extrapolated for months grows without bound, and a draw of a billion
+#: people a day is not an uncertainty, it is an artefact.
+MAX_FLOW_MULTIPLE = 10.0
+
+
+class Forecaster:
+    """Base class: parameters in `__init__`, learnt state ends in `_`, `fit` returns self.
+
+    Tags (class attributes) declare capabilities instead of leaving callers to discover them:
+    `min_points` (daily flows needed), `handles_X` (uses covariates), `predicts_cumulative`.
+    """
+
+    name: ClassVar[str] = "model"
+    min_points: ClassVar[int] = 3
+    handles_X: ClassVar[bool] = False
+    predicts_cumulative: ClassVar[bool] = False
+
+    def get_params(self) -> dict[str, Any]:
+        """The parameters given to `__init__`, by name (scikit-learn's contract)."""
+        names = [
+            p.name
+            for p in inspect.signature(type(self).__init__).parameters.values()
+            if p.name != "self" and p.kind is not p.VAR_KEYWORD
+        ]
+        return {name: getattr(self, name) for name in names}
+
+    def set_params(self, **params: Any) -> Forecaster:
+        for key, value in params.items():
+            if key not in self.get_params():
+                raise ValueError(f"{type(self).__name__} has no parameter {key!r}")
+            setattr(self, key, value)
+        return self
+
+    def clone(self) -> Forecaster:
+        """A new, unfitted model with the same parameters."""
+        return type(self)(**self.get_params())
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({params})"
+
+    # -- public wrapper ------------------------------------------------------------------------
+
+    def fit(self, y: pd.DataFrame, X: pd.DataFrame | None = None) -> Forecaster:
+        """Fit to one series in the counts schema (cumulative or flow, any report spacing).
+
+        Parameters
+        ----------
+        y
+            One series from `read_counts` / `select_series`.
+        X
+            Covariates indexed by date (daily), one column each, for models with
+            ``handles_X``; ignored with a `ModelError` by models without.
+        """
+        reports = _reports(y)
+        daily = regularize(reports.assign(kind="cumulative"), "D")
+        levels = daily["value"].to_numpy(dtype=float)
+        flows = np.diff(levels)
+        dates = pd.DatetimeIndex(daily["date"].iloc[1:])
+        if flows.size < self.min_points:
+            raise ModelError(
+                f"{self.name} needs at least {self.min_points} days of flows after the first "
+                f"report; this series has {flows.size} "
+                f"({reports['date'].iloc[0]:%Y-%m-%d} to {reports['date'].iloc[-1]:%Y-%m-%d})"
+            )
+        if X is not None and not self.handles_X:
+            raise ModelError(f"{self.name} does not use covariates; drop X or use 'arima'")
+        self.reports_ = reports
+        self.dates_ = dates
+        self.flows_ = np.clip(flows, 0.0, None)
+        self.filled_ = daily["filled"].to_numpy()[1:]
+        self.last_date_ = pd.Timestamp(reports["date"].iloc[-1])
+        self.last_value_ = float(reports["value"].iloc[-1])
+        self.label_ = _series_label(y)
+        spacing = reports["date"].diff().dt.days.dropna()
+        self.report_spacing_ = float(spacing.median()) if len(spacing) else 1.0
+        aligned = _align(X, dates, "X") if X is not None else None
+        self.x_columns_ = list(X.columns) if isinstance(X, pd.DataFrame) else ["x"]
+        self._fit(self.flows_, aligned)
+        return self
+
+    def predict(
+        self,
+        horizon: int,
+        X_future: pd.DataFrame | None = None,
+        levels: Sequence[float] = (0.8, 0.95),
+        draws: int = 1000,
+        seed: int = 0,
+    ) -> Projection:
+        """Forecast the next `horizon` days as cumulative persons, with intervals."""
+        samples = self.sample(horizon, X_future, draws, seed)
+        dates = pd.date_range(self.last_date_ + pd.Timedelta(days=1), periods=horizon)
+        frame = summarise_paths(samples, dates, levels)
+        frame.insert(1, "model", self.name)
+        observed = self.reports_[["date", "value"]].reset_index(drop=True)
+        return Projection(
+            frame, observed, by="model", levels=tuple(levels),
+            details={self.name: {"model": repr(self), "filled_days": int(self.filled_.sum())}},
+            series=self.label_, samples={self.name: samples},
+        )  # fmt: skip
+
+    def sample(
+        self, horizon: int, X_future: pd.DataFrame | None = None, draws: int = 1000, seed: int = 0
+    ) -> np.ndarray:
+        """Monte Carlo draws of the cumulative total on each of the next `horizon` days."""
+        if not hasattr(self, "flows_"):
+            raise ModelError(f"{self.name} is not fitted; call fit first")
+        if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer) or horizon <= 0:
+            raise ModelError(f"horizon must be a whole number of days above 0; got {horizon!r}")
+        future_dates = pd.date_range(self.last_date_ + pd.Timedelta(days=1), periods=horizon)
+        aligned = None
+        if self.handles_X and getattr(self, "uses_X_", False):
+            if X_future is None:
+                raise ModelError(
+                    f"{self.name} was fitted with covariates: pass X_future covering "
+                    f"{future_dates[0]:%Y-%m-%d} to {future_dates[-1]:%Y-%m-%d}"
+                )
+            aligned = _align(X_future, future_dates, "X_future")
+        rng = np.random.default_rng(seed)
+        raw = np.asarray(self._predict(horizon, draws, rng, aligned), dtype=float)
+        cap = MAX_FLOW_MULTIPLE * max(float(self.flows_.max()), 1.0)
+        raw = np.nan_to_num(raw, nan=0.0, posinf=cap * horizon, neginf=0.0)
+        if self.predicts_cumulative:
+            days = np.arange(1, horizon + 1)
+            increments = np.maximum.accumulate(np.clip(raw, 0.0, cap * days), axis=1)
+        else:
+            increments = np.cumsum(np.clip(raw, 0.0, cap), axis=1)
+        return self.last_value_ + increments
+
+    # -- what a model implements --------------------------------------------------------------
+
+    def _fit(self, flows: np.ndarray, X: np.ndarray | None) -> None:
+        raise NotImplementedError
+
+    def _predict(
+        self, horizon: int, draws: int, rng: np.random.Generator, X_future: np.ndarray | None
+    ) -> np.ndarray:
+        raise NotImplementedError
+
+
+def _reports(y: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(y, pd.DataFrame) or not {"date", "value", "kind"} <= set(y.columns):
+        raise DataError("expected one series in the counts schema (see forecast.read_counts)")
+    require_one_series(y, what="counts")
+    if "published" in y and y.duplicated("date").any():
+        raise DataError(
+            "counts hold several vintages of the same dates; take one view first with "
+            "forecast.as_of(counts, date)"
+        )
+    kind = y["kind"].iloc[0]
+    if kind == "stock":
+        raise ModelError(
+            "time-series models forecast flows and their running total; this series is a stock "
+            "(people present). Forecast its changes with a flow series, or use "
+            "forecast.project(..., curve='return')"
+        )
+    series = to_cumulative(y) if kind == "flow" else y.sort_values("date")
+    values = series["value"].to_numpy(dtype=float)
+    if np.any(np.diff(values) < 0):
+        at = int(np.argmax(np.diff(values) < 0))
+        raise ModelError(
+            f"the cumulative series falls on {series['date'].iloc[at + 1]:%Y-%m-%d} "
+            f"({values[at]:,.0f} -> {values[at + 1]:,.0f}); correct the revision first"
+        )
+    return series.reset_index(drop=True)
+
+
+def _series_label(y: pd.DataFrame) -> str:
+    row = y.iloc[0]
+    where = row["destination"] or row["origin"]
+    return f"{row['measure']} ({where})" if where else str(row["measure"])
+
+
+def _align(X: pd.DataFrame, dates: pd.DatetimeIndex, name: str) -> np.ndarray:
+    if not isinstance(X, pd.DataFrame | pd.Series):
+        raise ModelError(f"{name} must be a DataFrame indexed by date")
+    frame = X.to_frame() if isinstance(X, pd.Series) else X
+    frame = frame.copy()
+    frame.index = pd.DatetimeIndex(frame.index)
+    aligned = frame.reindex(dates)
+    missing = aligned.index[aligned.isna().any(axis=1)]
+    if len(missing):
+        raise ModelError(
+            f"{name} has no value for {len(missing)} day(s) the model needs, first "
+            f"{missing[0]:%Y-%m-%d}; covariates must cover every day from "
+            f"{dates[0]:%Y-%m-%d} to {dates[-1]:%Y-%m-%d}"
+        )
+    return aligned.to_numpy(dtype=float)

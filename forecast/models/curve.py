@@ -1,0 +1,43 @@
+"""The scenario curves behind the time-series interface, so one backtest compares them all."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..fitting import CeilingSpec
+from .base import Forecaster
+
+
+class CurveModel(Forecaster):
+    """A saturating curve (see `forecast.scenarios`) fitted to the reported totals.
+
+    Parameters
+    ----------
+    curve
+        ``"auto"`` or a curve name from `forecast.curves.CURVES`.
+    ceiling
+        A reported upper estimate used as a log-normal prior, or None for the data alone.
+    """
+
+    name = "scenario"
+    min_points = 3
+    predicts_cumulative = True
+
+    def __init__(self, curve: str = "auto", ceiling: float | None = None) -> None:
+        self.curve = curve
+        self.ceiling = ceiling
+
+    def _fit(self, flows: np.ndarray, X: np.ndarray | None) -> None:
+        from ..scenarios import Scenario, fit_scenario
+
+        reports = self.reports_
+        t = ((reports["date"] - reports["date"].iloc[0]).dt.days + 1).to_numpy(dtype=float)
+        y = reports["value"].to_numpy(dtype=float)
+        usable = self.ceiling if self.ceiling and self.ceiling > y[-1] else None
+        scenario = Scenario("central", self.curve, usable, "prior" if usable else "free")
+        self.fit_ = fit_scenario(scenario, t, y)
+        self.ceiling_spec_ = CeilingSpec(usable, "prior" if usable else "free")
+
+    def _predict(self, horizon, draws, rng, X_future):
+        paths, _ = self.fit_.draw(horizon, draws, rng)
+        return paths - self.last_value_

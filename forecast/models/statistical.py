@@ -1,0 +1,107 @@
+"""statsmodels state-space models on log flows: exponential smoothing, SARIMAX, local trend."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+from ..errors import ModelError
+from .base import Forecaster
+
+
+def _log_series(flows: np.ndarray, dates: pd.DatetimeIndex) -> pd.Series:
+    # statsmodels wants a pandas Series with a date frequency, not a bare array.
+    return pd.Series(np.log1p(np.clip(flows, 0.0, None)), index=pd.DatetimeIndex(dates, freq="D"))
+
+
+def _simulations(results, horizon: int, draws: int, rng, **kwargs) -> np.ndarray:
+    simulated = results.simulate(
+        nsimulations=horizon, repetitions=draws, anchor="end", rng=rng, **kwargs
+    )
+    array = np.asarray(simulated, dtype=float).reshape(horizon, draws)
+    return np.expm1(np.clip(array.T, None, 30.0))  # log flows beyond e^30 are not persons
+
+
+class _StateSpace(Forecaster):
+    def _fit(self, flows: np.ndarray, X: np.ndarray | None) -> None:
+        series = _log_series(flows, self.dates_)
+        if X is not None:
+            X = pd.DataFrame(X, index=series.index, columns=self.x_columns_)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            warnings.simplefilter("ignore", UserWarning)
+            try:
+                self.results_ = self._model(series, X).fit(disp=False)
+            except (np.linalg.LinAlgError, ValueError) as exc:
+                raise ModelError(f"{self.name} could not be fitted: {exc}") from None
+        self.uses_X_ = X is not None
+
+    def _predict(self, horizon, draws, rng, X_future):
+        kwargs = {"exog": X_future} if X_future is not None else {}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _simulations(self.results_, horizon, draws, rng, **kwargs)
+
+
+class ETS(_StateSpace):
+    """Exponential smoothing (statsmodels `ETSModel`) of log flows: additive errors, an
+    additive trend, damped by default so that a surge's growth does not run on forever."""
+
+    name = "ets"
+    min_points = 10
+
+    def __init__(self, damped: bool = True) -> None:
+        self.damped = damped
+
+    def _model(self, series, X):
+        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+        return ETSModel(series, error="add", trend="add", damped_trend=self.damped)
+
+
+class ARIMA(_StateSpace):
+    """SARIMAX on log flows, with optional covariates (e.g. conflict intensity).
+
+    Parameters
+    ----------
+    order
+        (p, d, q); the default (1, 1, 1) lets the level wander and corrects short swings.
+    seasonal_order
+        (P, D, Q, s), e.g. (1, 0, 0, 7) for a weekly pattern; none by default.
+    """
+
+    name = "arima"
+    min_points = 14
+    handles_X = True
+
+    def __init__(
+        self,
+        order: tuple[int, int, int] = (1, 1, 1),
+        seasonal_order: tuple[int, int, int, int] = (0, 0, 0, 0),
+    ) -> None:
+        self.order = order
+        self.seasonal_order = seasonal_order
+
+    def _model(self, series, X):
+        from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+        return SARIMAX(series, exog=X, order=self.order, seasonal_order=self.seasonal_order)
+
+
+class LocalTrend(_StateSpace):
+    """Unobserved components with a local linear trend in log flows."""
+
+    name = "local_trend"
+    min_points = 14
+
+    def __init__(self) -> None:
+        pass
+
+    def _model(self, series, X):
+        from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+        return UnobservedComponents(series, level="local linear trend")

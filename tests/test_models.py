@@ -1,0 +1,169 @@
+"""Every time-series model passes one conformance suite; each passes its own structural test."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import forecast
+from forecast.models import ARIMA, ETS, MODELS, Ensemble, Naive, crps_from_samples
+
+from .conftest import DATA
+
+UA_TOTAL = dict(
+    measure="cumulative_border_crossings_from_ukraine",
+    destination="All neighbouring countries (UNHCR total)",
+)
+
+
+@pytest.fixture(scope="module")
+def ukraine_total():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", forecast.DataWarning)
+        counts = forecast.read_counts(DATA / "ukraine_2022.csv")
+    return forecast.select_series(counts, **UA_TOTAL)
+
+
+def _flows(values, start="2022-01-01"):
+    dates = pd.date_range(start, periods=len(values))
+    return pd.DataFrame(
+        {"date": dates, "origin": "A", "destination": "B", "measure": "daily_x", "kind": "flow",
+         "value": np.asarray(values, dtype=float), "source": "synthetic"}
+    )  # fmt: skip
+
+
+# -- the conformance suite, run on every model -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def series_100_days(ukraine_total):
+    return forecast.as_of(ukraine_total, "2022-06-03")
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_every_model_meets_the_contract(name, series_100_days):
+    model = MODELS[name]()
+    params = model.get_params()
+    assert model.clone().get_params() == params  # __init__ only stores parameters
+    proj = model.fit(series_100_days).predict(30, levels=(0.8, 0.95), draws=300)
+    frame = proj.frame
+    assert list(frame.columns) == [
+        "date", "model", "mean", "median", "lo_80", "hi_80", "lo_95", "hi_95",
+    ]  # fmt: skip
+    assert len(frame) == 30 and frame["date"].iloc[0] == pd.Timestamp("2022-06-04")
+    last = series_100_days["value"].iloc[-1]
+    for column in ("median", "lo_80", "hi_80", "lo_95", "hi_95"):
+        assert np.all(np.diff(frame[column]) >= 0), f"{name}: {column} falls"
+        assert frame[column].iloc[0] >= last, f"{name}: {column} starts below the last total"
+    assert np.all(frame["lo_95"] <= frame["lo_80"]) and np.all(frame["lo_80"] <= frame["median"])
+    assert np.all(frame["median"] <= frame["hi_80"]) and np.all(frame["hi_80"] <= frame["hi_95"])
+    width = frame["hi_80"] - frame["lo_80"]
+    assert width.iloc[-1] >= width.iloc[0], f"{name}: intervals narrow with the horizon"
+    again = MODELS[name]().fit(series_100_days).predict(30, draws=300)
+    pd.testing.assert_frame_equal(frame, again.frame)  # refit gives the same answer
+    with pytest.raises(forecast.ModelError, match="at least"):
+        MODELS[name]().fit(series_100_days.head(2))
+    with pytest.raises(forecast.ModelError, match="horizon"):
+        model.predict(0)
+
+
+def test_irregular_reports_are_regularised_and_answered_on_calendar_days(ukraine_total):
+    every_fourth = ukraine_total.iloc[::4].head(20)
+    model = ETS().fit(every_fourth)
+    assert model.filled_.sum() > 0.7 * model.filled_.size  # filled days are marked
+    proj = model.predict(10)
+    assert proj.frame["date"].iloc[0] == every_fourth["date"].iloc[-1] + pd.Timedelta(days=1)
+
+
+def test_seasonal_model_refuses_a_series_reported_weekly(ukraine_total):
+    weekly = ukraine_total.iloc[::7]
+    with pytest.raises(forecast.ModelError, match="reported every 7 days"):
+        MODELS["seasonal_naive"]().fit(weekly)
+
+
+def test_stocks_are_refused_with_the_alternative_named():
+    stock = _flows(np.arange(30) + 100.0).assign(kind="stock", measure="refugees_total")
+    with pytest.raises(forecast.ModelError, match="curve='return'"):
+        Naive().fit(stock)
+
+
+# -- each model's structure ------------------------------------------------------------------
+
+
+def test_ets_recovers_a_damped_trend():
+    # log flows rising and levelling off (a damped trend), with noise
+    rng = np.random.default_rng(0)
+    steps = 0.08 * 0.9 ** np.arange(120)
+    log_flows = 8 + np.cumsum(steps) + rng.normal(0, 0.02, 120)
+    model = ETS().fit(_flows(np.expm1(log_flows)))
+    params = dict(zip(model.results_.model.param_names, model.results_.params, strict=True))
+    assert 0.6 < params["damping_trend"] < 0.99
+    plateau = np.expm1(8 + steps.sum())
+    median_flow = np.diff(model.predict(60).frame["median"]).mean()
+    assert median_flow == pytest.approx(plateau, rel=0.1)
+
+
+def test_arima_uses_a_covariate_that_truly_drives_the_flows_and_beats_itself_without_it():
+    rng = np.random.default_rng(1)
+    days = 220
+    conflict = np.abs(np.sin(np.arange(days) / 9.0)) * 2 + rng.normal(0, 0.1, days)
+    log_flows = 7 + 0.8 * conflict + rng.normal(0, 0.05, days)
+    dates = pd.date_range("2022-01-01", periods=days)
+    series = _flows(np.expm1(log_flows), start="2022-01-01")
+    # flows on day 2.. are modelled; covariates are indexed by the same dates
+    X = pd.DataFrame({"conflict": conflict}, index=dates)
+    train, horizon = series.head(190), 30
+    future = X.loc[dates[190] : dates[219]]
+    truth = series["value"].iloc[190:220].cumsum() + train["value"].sum()
+    with_x = ARIMA().fit(train, X=X).predict(horizon, X_future=future).frame["median"]
+    without = ARIMA().fit(train).predict(horizon).frame["median"]
+    error_with = np.mean(np.abs(with_x.to_numpy() - truth.to_numpy()))
+    error_without = np.mean(np.abs(without.to_numpy() - truth.to_numpy()))
+    model = ARIMA().fit(train, X=X)
+    assert model.results_.params["conflict"] == pytest.approx(0.8, abs=0.15)
+    assert error_with < 0.5 * error_without
+
+
+def test_covariates_missing_for_the_horizon_are_named():
+    rng = np.random.default_rng(2)
+    series = _flows(np.expm1(7 + rng.normal(0, 0.1, 60)))
+    X = pd.DataFrame({"c": rng.normal(size=60)}, index=pd.date_range("2022-01-01", periods=60))
+    model = ARIMA().fit(series, X=X)
+    with pytest.raises(forecast.ModelError, match="X_future"):
+        model.predict(10)
+    short = pd.DataFrame({"c": [1.0] * 5}, index=pd.date_range("2022-03-02", periods=5))
+    with pytest.raises(forecast.ModelError, match="no value for 5 day"):
+        model.predict(10, X_future=short)
+    with pytest.raises(forecast.ModelError, match="does not use covariates"):
+        Naive().fit(series, X=X)
+
+
+def test_naive_carries_the_last_flow_forward(ukraine_total):
+    known = forecast.as_of(ukraine_total, "2022-03-31")
+    flows = forecast.to_flow(known)["value"]
+    median = Naive().fit(known).predict(10, draws=4000).frame["median"]
+    assert np.diff(median).mean() == pytest.approx(flows.iloc[-1], rel=0.05)
+
+
+def test_ensemble_weights_follow_skill_and_sum_to_one(series_100_days):
+    model = Ensemble(members=("naive", "scenario", "gbm")).fit(series_100_days)
+    assert sum(model.weights_.values()) == pytest.approx(1.0)
+    fixed = Ensemble(members=("naive", "ets"), weights={"naive": 1.0, "ets": 0.0})
+    fixed.fit(series_100_days)
+    assert fixed.weights_ == {"naive": 1.0, "ets": 0.0}
+
+
+def test_crps_of_samples_matches_the_closed_form_for_a_normal():
+    rng = np.random.default_rng(3)
+    sample = rng.normal(0, 1, 200_000)
+    # CRPS of N(0, 1) at 0 is 2 phi(0) - 1 / sqrt(pi)
+    expected = 2 / np.sqrt(2 * np.pi) - 1 / np.sqrt(np.pi)
+    assert crps_from_samples(sample, 0.0) == pytest.approx(expected, rel=0.01)
+
+
+def test_forecast_by_name_and_unknown_names(series_100_days):
+    proj = forecast.forecast(series_100_days, model="naive", horizon=7)
+    assert proj.labels == ["naive"]
+    with pytest.raises(forecast.ModelError, match="unknown model 'prophet'"):
+        forecast.forecast(series_100_days, model="prophet", horizon=7)
