@@ -15,7 +15,7 @@ Metrics per model, origin and horizon (on cumulative persons at origin + horizon
 - ``crps``: the continuous ranked probability score of the Monte Carlo draws.
 
 ``ensemble`` in a backtest combines the forecasts of its default members among the models
-backtested (`forecast.models.ensemble.DEFAULT_MEMBERS`) at each origin with inverse-CRPS
+backtested (`forecast.models.ensemble.DEFAULT_MEMBERS`) at each origin with inverse squared CRPS
 weights learnt only from earlier origins whose targets were already known (equal weights until
 then): the same rule as `forecast.models.Ensemble`, without refitting every member again.
 """
@@ -208,7 +208,8 @@ def _ensemble_rows(frame, samples_by_origin, levels, draws) -> pd.DataFrame:
             for name in members:
                 past = known.loc[known["model"] == name]
                 relative = (past["crps"] / past["actual"]).mean() if len(past) else np.nan
-                weights.append(1.0 / relative if relative and np.isfinite(relative) else np.nan)
+                usable = relative and np.isfinite(relative)
+                weights.append(1.0 / relative**2 if usable else np.nan)
             weights = np.array(weights, dtype=float)
             if np.all(np.isnan(weights)):
                 weights = np.ones(len(members))

@@ -1,10 +1,11 @@
 """A skill-weighted ensemble: members weighted by how well they forecast this series before.
 
-Weights are inverse scores: each member is backtested on the series itself (rolling origins in
-its recent past, each seeing only data up to itself), scored by the continuous ranked
+Weights are inverse squared scores: each member is backtested on the series itself (rolling
+origins in its recent past, each seeing only data up to itself), scored by the continuous ranked
 probability score (CRPS) of its cumulative forecast at `weight_horizon` days, scaled by the
-level; a member's weight is proportional to 1 / its mean score, so a member twice as accurate
-counts twice as much. Inverse scores rather than stacking: with a few dozen origins, fitted
+level; a member's weight is proportional to 1 / its mean score squared (the inverse-MSE rule of
+Bates and Granger, on a score in the units of the error), so a member twice as accurate counts
+four times as much. Inverse scores rather than stacking: with a few dozen origins, fitted
 stacking weights are noisier than the differences they would learn. The ensemble's draws are a
 mixture of the members' draws in proportion to their weights, so its intervals are the combined
 quantiles, wider where the members disagree.
@@ -90,7 +91,7 @@ class Ensemble(Forecaster):
         if self.weights is not None:
             raw = np.array([self.weights.get(n, 0.0) for n in names], dtype=float)
         else:
-            raw = np.array([1.0 / max(self._score(m, series), 1e-9) for m in fitted])
+            raw = np.array([1.0 / max(self._score(m, series), 1e-9) ** 2 for m in fitted])
         if not np.any(raw > 0):
             raise ModelError("every ensemble weight is zero")
         self.members_ = fitted
