@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 unexpected failure, 2 bad input (message on stderr).
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import warnings
 from collections.abc import Sequence
@@ -63,6 +64,16 @@ def _build_parser() -> argparse.ArgumentParser:
     back.add_argument("--step", type=int, default=7, help="days between origins")
     back.add_argument("--out", metavar="FILE", help="write every scored forecast as CSV")
     back.set_defaults(run=_backtest)
+
+    report = commands.add_parser(
+        "report", help="write the dated PDF report, charts and manifest for a configuration"
+    )
+    report.add_argument("config", metavar="CONFIG.toml")
+    report.add_argument("--as-of", metavar="DATE", help="use only data published by then")
+    report.add_argument("--out", metavar="DIR", help="output folder (default: the config's)")
+    report.add_argument("--force", action="store_true", help="rewrite even if up to date")
+    report.add_argument("--log", metavar="FILE", help="also append the log to FILE")
+    report.set_defaults(run=_report)
     return parser
 
 
@@ -145,6 +156,24 @@ def _backtest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from .report import run_report
+
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if args.log:
+        handlers.append(logging.FileHandler(args.log, encoding="utf-8"))
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s", handlers=handlers
+    )
+    logging.getLogger("forecast").setLevel(logging.INFO)
+    # Font subsetting chatter from the PDF renderer is not for the person reading the log.
+    for noisy in ("fontTools", "weasyprint"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    result = run_report(args.config, as_of=args.as_of, out=args.out, force=args.force)
+    print(f"{result.status}: {result.pdf}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     parser = _build_parser()
@@ -157,6 +186,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (DataError, ScenarioError, ModelError) as exc:
         print(f"forecast: error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a scheduler needs an exit code, not a hang or a bare traceback
+        logging.getLogger("forecast").exception("unexpected failure")
+        print(f"forecast: unexpected failure: {exc!r}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

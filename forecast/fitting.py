@@ -261,7 +261,7 @@ def fit_curve(
         fixed = float(spec.value - y_last)
     remaining_low = math.log(max(spec.low - y_last, 1.0)) if spec.low else 0.0
     remaining_high = (
-        math.log(spec.high - y_last) if spec.high else math.log(max(y_last, 1000.0) * 1000.0)
+        math.log(spec.high - y_last) if spec.high else math.log(max(y_last, 1000.0) * 50.0)
     )
     lower = np.array(([] if fixed is not None else [remaining_low]) + list(shape_curve.lower))
     upper = np.array(([] if fixed is not None else [remaining_high]) + list(shape_curve.upper))
@@ -269,9 +269,11 @@ def fit_curve(
     prior_sd = np.array(shape_curve.prior_sd)
     daily = (y[-1] - y[0]) / max(t[-1] - t[0], 1.0)
     spans = np.diff(t_fit)
+    # A steady flow that outlasts the surge cannot exceed what is arriving now.
+    recent = float(np.sum(increments[-7:]) / np.sum(spans[-7:]))
     if background:
-        lower = np.append(lower, math.log(max(daily, 1.0) * 1e-4))
-        upper = np.append(upper, math.log(max(daily, 1.0) * 10.0))
+        lower = np.append(lower, math.log(max(recent, 1.0) * 1e-4))
+        upper = np.append(upper, math.log(max(recent, 1.0)))
     steady_mean, steady_sd = math.log(max(daily, 1.0) * 0.1), 2.0
 
     def unpack(theta: Array) -> tuple[float, Array]:

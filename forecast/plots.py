@@ -43,14 +43,26 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (8, 4.5)) -> tuple[Figure
     return ax.figure, ax
 
 
-def projection_chart(projection: Projection, ax: Axes | None = None) -> Figure:
-    """Reported points, each scenario's or model's median and bands, and ceilings as lines."""
+def fan_chart(projection: Projection, label: str | None = None, ax: Axes | None = None) -> Figure:
+    """One projection's fan: reported points, median, 80% and 95% bands, the last report."""
+    label = label or ("central" if "central" in projection.labels else projection.labels[0])
+    return projection_chart(projection, ax=ax, labels=[label], estimates=())
+
+
+def projection_chart(
+    projection: Projection,
+    ax: Axes | None = None,
+    labels: list[str] | None = None,
+    estimates: tuple[tuple[float, str], ...] = (),
+) -> Figure:
+    """Reported points, each scenario's or model's median and bands, ceilings and other
+    reported estimates as labelled lines with their source."""
     figure, ax = _axes(ax)
     observed = projection.observed
     ax.plot(observed["date"], observed["value"], "o", ms=3, color="#333333", label="reported")
     widest, narrowest = max(projection.levels), min(projection.levels)
-    for index, label in enumerate(projection.labels):
-        colour = PALETTE[index % len(PALETTE)]
+    for label in labels or projection.labels:
+        colour = PALETTE[projection.labels.index(label) % len(PALETTE)]
         rows = projection.frame[projection.frame[projection.by] == label]
         for level, alpha in ((widest, 0.12), (narrowest, 0.25)):
             tag = f"{level * 100:g}".replace(".", "_")
@@ -69,6 +81,16 @@ def projection_chart(projection: Projection, ax: Axes | None = None) -> Figure:
                 fontsize=8,
                 color=colour,
             )
+    for value, source in estimates:
+        ax.axhline(value, color="#555555", lw=1, ls=":")
+        ax.annotate(
+            f"{short_count(value)}: {source}",
+            (observed["date"].iloc[0], value),
+            xytext=(2, -10),
+            textcoords="offset points",
+            fontsize=8,
+            color="#555555",
+        )
     last = observed.iloc[-1]
     ax.annotate(f"{last['value']:,.0f} on {last['date']:%d %b %Y}", (last["date"], last["value"]),
                 xytext=(-10, 12), textcoords="offset points", ha="right", fontsize=8)  # fmt: skip
@@ -111,4 +133,23 @@ def backtest_chart(scores: pd.DataFrame, ax: Axes | None = None) -> Figure:
                         fontsize=10, loc="left")  # fmt: skip
         right.grid(alpha=0.3)
         figure.autofmt_xdate()
+    return figure
+
+
+def small_multiples(counts: pd.DataFrame, by: str = "destination", columns: int = 3) -> Figure:
+    """One small chart per destination (or origin): the reported values over time, each on its
+    own scale, titled with its name and latest value."""
+    groups = [(name, rows.sort_values("date")) for name, rows in counts.groupby(by, sort=True)]
+    rows_needed = max(1, -(-len(groups) // columns))
+    figure, axes = plt.subplots(rows_needed, columns, figsize=(10, 2.2 * rows_needed),
+                                layout="constrained", squeeze=False)  # fmt: skip
+    for ax, (name, rows) in zip(axes.flat, groups, strict=False):
+        ax.plot(rows["date"], rows["value"], color=PALETTE[0], lw=1.5)
+        ax.set_title(f"{name}: {short_count(rows['value'].iloc[-1])}", fontsize=9, loc="left")
+        ax.yaxis.set_major_formatter(FuncFormatter(short_count))
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    for ax in list(axes.flat)[len(groups) :]:
+        ax.set_visible(False)
+    figure.autofmt_xdate()
     return figure

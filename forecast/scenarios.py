@@ -321,7 +321,7 @@ def project(
             "parameters": fit.parameters(),
             "sigma": fit.sigma,
         }
-        note = _overruled(scenario, totals)
+        note = _overruled(scenario, totals, fit.parameters().get("steady_flow"))
         if note:
             notes.append(note)
     return Projection(
@@ -454,7 +454,7 @@ def fit_scenario(scenario: Scenario, t: np.ndarray, y: np.ndarray) -> CurveFit |
     return CurveMixture(fits, list(skill / skill.sum()))
 
 
-def _overruled(scenario: Scenario, totals: np.ndarray) -> str | None:
+def _overruled(scenario: Scenario, totals: np.ndarray, steady: float | None) -> str | None:
     if scenario.ceiling is None or scenario.ceiling_mode != "prior":
         return None
     low, high = np.quantile(totals, [0.1, 0.9])
@@ -462,9 +462,15 @@ def _overruled(scenario: Scenario, totals: np.ndarray) -> str | None:
     if scenario.ceiling < low or scenario.ceiling > high:
         direction = "above" if median > scenario.ceiling else "below"
         who = scenario.source or "reported"
+        surge = "the surge" if steady else "the total"
+        beyond = (
+            f", with a steady flow of about {format_count(steady)} a day continuing beyond it"
+            if steady
+            else ""
+        )
         return (
             f"The data overrule the {who} upper estimate of {format_count(scenario.ceiling)}: "
-            f"the {scenario.name} fit puts the total at {format_count(median)} "
-            f"(80%: {format_count(low)}-{format_count(high)}), {direction} it."
+            f"the {scenario.name} fit puts {surge} at {format_count(median)} "
+            f"(80%: {format_count(low)}-{format_count(high)}), {direction} it{beyond}."
         )
     return None

@@ -1,0 +1,256 @@
+"""Assemble a report's content from the layers below: data, figures, projections, skill.
+
+Nothing here renders: the result is plain data and matplotlib figures, so notebooks can show the
+same content the PDF carries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._version import __version__
+from ..backtest import backtest, skill_table
+from ..data import as_of, read_counts
+from ..data.transform import select_series
+from ..errors import DataError, DataWarning, ModelError, ScenarioError
+from ..extract import Ceiling, extract_figures, model_inputs
+from ..projection import Projection, format_count
+from ..scenarios import project
+from .config import ReportConfig
+
+
+@dataclass
+class ReportContent:
+    """What one report says, before it is rendered."""
+
+    config: ReportConfig
+    as_of: dt.date
+    generated: dt.datetime
+    version: str
+    series: pd.DataFrame
+    latest_date: pd.Timestamp
+    latest_value: float
+    figures: pd.DataFrame
+    ceiling: Ceiling | None
+    projection: Projection
+    headline: list[dict[str, Any]]
+    scenarios: list[dict[str, Any]]
+    skill: pd.DataFrame | None
+    scores: pd.DataFrame | None
+    by_destination: pd.DataFrame
+    sources: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+
+    def headline_numbers(self) -> dict[str, Any]:
+        """The numbers a manifest records and the next report compares against."""
+        return {
+            "latest": {"date": f"{self.latest_date:%Y-%m-%d}", "value": self.latest_value},
+            "central": {
+                str(h["horizon"]): {
+                    "date": h["date"],
+                    "median": h["median"],
+                    "lo": h["lo"],
+                    "hi": h["hi"],
+                }
+                for h in self.headline
+            },
+            "ceiling": None if self.ceiling is None else self.ceiling.value,
+        }
+
+
+def _clip(text: str, limit: int = 110) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def file_digest(path) -> str:
+    """sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def build(config: ReportConfig, report_date: dt.date) -> ReportContent:
+    """Everything the report for `report_date` says, from data published by then only."""
+    notes: list[str] = []
+    frames, sources = [], []
+    for path in config.files:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DataWarning)
+            counts = read_counts(path)
+        known = as_of(counts, pd.Timestamp(report_date))
+        frames.append(known)
+        sources.append(
+            {
+                "file": path.name,
+                "sha256": file_digest(path),
+                "rows": len(known),
+                "latest": f"{known['date'].max():%Y-%m-%d}" if len(known) else "none",
+                "sources": [_clip(text) for text in sorted(set(known["source"]))[:3]],
+                "more_sources": max(known["source"].nunique() - 3, 0),
+            }
+        )
+        notes.extend(f"{path.name}: {w.message}" for w in caught if "fall" not in str(w.message))
+    counts = pd.concat(frames, ignore_index=True)
+    measure_rows = counts[counts["measure"] == config.measure]
+    if measure_rows.empty:
+        raise DataError(
+            f"no figures of measure {config.measure!r} published by {report_date}; check "
+            "data.measure and --as-of"
+        )
+    series = select_series(
+        measure_rows, measure=config.measure, destination=config.destination or None
+    )
+    by_destination = measure_rows[measure_rows["destination"] != config.destination]
+    latest_date = pd.Timestamp(series["date"].iloc[-1])
+    latest_value = float(series["value"].iloc[-1])
+
+    figures = _figures(config, report_date)
+    ceiling = _ceiling(config, figures, latest_value, latest_date, notes)
+    horizon_days = max(config.horizons) + (pd.Timestamp(report_date) - latest_date).days
+    projection = project(
+        series,
+        horizon=max(horizon_days, 1),
+        ceiling=ceiling,
+        scenarios=list(config.scenarios) if config.scenarios else None,
+        curve=config.curve,
+        levels=config.levels,
+    )
+    notes.extend(projection.notes)
+    headline = _headline(projection, report_date, config.horizons)
+    scenarios = _scenarios(projection, report_date, config.horizons)
+    skill, scores = _skill(config, series, notes)
+    return ReportContent(
+        config=config,
+        as_of=report_date,
+        generated=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        version=__version__,
+        series=series,
+        latest_date=latest_date,
+        latest_value=latest_value,
+        figures=figures,
+        ceiling=ceiling,
+        projection=projection,
+        headline=headline,
+        scenarios=scenarios,
+        skill=skill,
+        scores=scores,
+        by_destination=by_destination,
+        sources=sources,
+        notes=notes,
+    )
+
+
+def _figures(config: ReportConfig, report_date: dt.date) -> pd.DataFrame:
+    frames = []
+    for document in config.documents:
+        if document.published > report_date:
+            continue
+        text = document.path.read_text(encoding="utf-8")
+        frames.append(
+            extract_figures(
+                text,
+                published=document.published,
+                event_start=config.event_start,
+                source=document.path.name,
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=["value", "qualifier", "subject", "date", "source", "quote"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _ceiling(config, figures, latest_value, latest_date, notes) -> Ceiling | None:
+    if config.ceiling is None:
+        return None
+    if config.ceiling == "documents":
+        ceiling = model_inputs(figures).ceiling if len(figures) else None
+    else:
+        ceiling = Ceiling(
+            float(config.ceiling), "set in the report configuration", "", "configuration"
+        )
+    if ceiling is not None and ceiling.value <= latest_value:
+        notes.append(
+            f"The {ceiling.label} of {format_count(ceiling.value)} was already passed by "
+            f"{latest_date:%d %B %Y} ({format_count(latest_value)} reported): the projection "
+            "relies on the data alone."
+        )
+        return None
+    return ceiling
+
+
+def _headline(projection: Projection, report_date: dt.date, horizons) -> list[dict[str, Any]]:
+    label = "central" if "central" in projection.labels else projection.labels[0]
+    rows = projection.frame[projection.frame["scenario"] == label].set_index("date")
+    headline = []
+    for horizon in horizons:
+        date = pd.Timestamp(report_date) + pd.Timedelta(days=horizon)
+        row = rows.loc[date]
+        headline.append(
+            {
+                "horizon": horizon,
+                "date": f"{date:%Y-%m-%d}",
+                "median": float(row["median"]),
+                "lo": float(row["lo_80"]),
+                "hi": float(row["hi_80"]),
+                "sentence": (
+                    f"By {date:%d %B %Y} ({horizon} days): {format_count(row['median'])} "
+                    f"(80% interval {format_count(row['lo_80'])} to {format_count(row['hi_80'])})"
+                ),
+            }
+        )
+    return headline
+
+
+def _scenarios(projection: Projection, report_date: dt.date, horizons) -> list[dict[str, Any]]:
+    table = []
+    for label in projection.labels:
+        details = projection.details.get(label, {})
+        rows = projection.frame[projection.frame["scenario"] == label].set_index("date")
+        values = []
+        for horizon in horizons:
+            row = rows.loc[pd.Timestamp(report_date) + pd.Timedelta(days=horizon)]
+            values.append(
+                f"{_short(row['median'])} ({_short(row['lo_80'])}-{_short(row['hi_80'])})"
+            )
+        ceiling = details.get("ceiling")
+        table.append(
+            {
+                "name": label,
+                "assumptions": details.get("assumptions", ""),
+                "ceiling": format_count(ceiling) if ceiling else "none (data alone)",
+                "ceiling_source": details.get("source", ""),
+                "fitted_ceiling": format_count(details.get("fitted_ceiling", np.nan)),
+                "curve": details.get("curve", ""),
+                "cells": values,
+            }
+        )
+    return table
+
+
+def _short(value: float) -> str:
+    return f"{value / 1e6:.2f}M" if value >= 1e6 else f"{value / 1e3:.0f}k"
+
+
+def _skill(config, series, notes) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    try:
+        scores = backtest(
+            series,
+            models=list(config.models),
+            horizons=config.backtest_horizons,
+            step=config.backtest_step,
+            draws=300,
+        )
+    except (ModelError, ScenarioError, DataError) as exc:
+        notes.append(f"No track record yet: {exc}.")
+        return None, None
+    return skill_table(scores), scores

@@ -1,0 +1,150 @@
+"""Render report content to HTML (Jinja2, autoescaped) and to PDF (WeasyPrint), offline.
+
+Untrusted text stays text: quotes from documents and names from data pass through Jinja2's
+autoescaping, and WeasyPrint gets a URL fetcher that serves the report's own chart files and
+refuses everything else (no network, no file outside the assets folder).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from ..plots import backtest_chart, fan_chart, projection_chart, small_multiples
+from ..projection import format_count
+from .build import ReportContent
+
+log = logging.getLogger("forecast.report")
+
+
+class AssetFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that serves files under one folder and nothing else."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(allowed_protocols=("file",), allow_redirects=False)
+        self.folder = folder.resolve()
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        path = self._local(url)
+        if path is None:
+            self.refused.append(url)
+            log.warning("refused to fetch %s: reports load only their own assets", url)
+            raise ValueError(f"refused: {url}")
+        return URLFetcherResponse(url, body=path.read_bytes(), headers=_content_type(path))
+
+    def _local(self, url: str) -> Path | None:
+        from urllib.parse import unquote, urlparse
+
+        parsed = urlparse(url)
+        if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+            return None
+        path = Path(unquote(parsed.path)).resolve()
+        if not path.is_relative_to(self.folder) or not path.is_file():
+            return None
+        return path
+
+
+def _content_type(path: Path) -> dict[str, str]:
+    types = {".svg": "image/svg+xml", ".png": "image/png", ".css": "text/css"}
+    return {"Content-Type": types.get(path.suffix, "application/octet-stream")}
+
+
+def charts(content: ReportContent) -> dict[str, plt.Figure]:
+    """The report's figures by name."""
+    estimates = ()
+    if content.ceiling is not None:
+        estimates = ((content.ceiling.value, content.ceiling.label),)
+    figures = {
+        "scenarios": projection_chart(content.projection, estimates=estimates),
+        "fan": fan_chart(content.projection),
+    }
+    if content.scores is not None:
+        figures["skill"] = backtest_chart(content.scores)
+    if content.by_destination["destination"].nunique() > 1:
+        figures["destinations"] = small_multiples(content.by_destination)
+    return figures
+
+
+def save_charts(figures: dict[str, plt.Figure], folder: Path, stem: str) -> dict[str, dict]:
+    """Each chart as SVG (text stays searchable in the PDF) and PNG (for e-mail and slides)."""
+    saved = {}
+    with plt.rc_context({"svg.fonttype": "none"}):
+        for name, figure in figures.items():
+            svg = folder / f"{stem}-{name}.svg"
+            png = folder / f"{stem}-{name}.png"
+            figure.savefig(svg, format="svg")
+            figure.savefig(png, format="png", dpi=150)
+            plt.close(figure)
+            saved[name] = {"svg": svg, "png": png}
+    return saved
+
+
+def html(content: ReportContent, chart_files: dict[str, dict], previous: dict | None) -> str:
+    """The report as an HTML page (every value autoescaped)."""
+    environment = Environment(
+        loader=PackageLoader("forecast.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["count"] = format_count
+    template = environment.get_template("report.html.j2")
+    return template.render(**_context(content, chart_files, previous))
+
+
+def _context(content: ReportContent, chart_files, previous) -> dict[str, Any]:
+    figures = content.figures
+    shown = []
+    if len(figures):
+        for row in figures.sort_values(["subject", "value"], ascending=[True, False]).itertuples():
+            shown.append(
+                {
+                    "value": format_count(row.value),
+                    "qualifier": row.qualifier.replace("_", " "),
+                    "subject": row.subject,
+                    "estimate": "projection" if row.estimate else "count",
+                    "date": f"{row.date:%Y-%m-%d}" if pd.notna(row.date) else "",
+                    "who": row.attributed_to,
+                    "source": row.source,
+                    "quote": row.quote,
+                }
+            )
+    skill_rows = []
+    if content.skill is not None:
+        for row in content.skill.itertuples():
+            skill_rows.append(
+                {
+                    "model": row.model,
+                    "horizon": row.horizon,
+                    "n": row.n,
+                    "mape": f"{row.MAPE:.1f}%",
+                    "mase": f"{row.MASE:.2f}",
+                    "coverage": f"{getattr(row, 'coverage_80', float('nan')):.0%}",
+                    "rank": row.rank,
+                }
+            )
+    return {
+        "c": content,
+        "config": content.config,
+        "figures": shown,
+        "skill_rows": skill_rows,
+        "charts": {name: files["svg"].name for name, files in chart_files.items()},
+        "changes": content.changes,
+        "previous": previous,
+        "horizons": content.config.horizons,
+    }
+
+
+def pdf(page: str, assets: Path, target: Path) -> AssetFetcher:
+    """Render `page` to `target`; returns the fetcher (with any refused URLs)."""
+    fetcher = AssetFetcher(assets)
+    HTML(string=page, base_url=assets.as_uri() + "/", url_fetcher=fetcher).write_pdf(target)
+    return fetcher

@@ -1,0 +1,249 @@
+"""One scheduled report run: dated, locked, idempotent and atomic.
+
+- Output: ``OUT/<slug>/<slug>-<as-of>.pdf``, the charts as PNG beside it, and a JSON manifest
+  (inputs with their sha256, parameters, toolkit version, headline numbers).
+- Idempotent: a run whose inputs, configuration, as-of date and toolkit version match an
+  existing manifest is skipped (``force=True`` to redo it).
+- Locked: one run at a time per crisis folder; a second run waits for the first, then finds the
+  report made and skips.
+- Atomic: files are written under temporary names and renamed into place, the manifest last, so
+  a run killed at any point leaves no partial report and the previous report untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .._version import __version__
+from ..data import read_counts
+from ..projection import format_count
+from . import render
+from .build import build, file_digest
+from .config import ConfigError, ReportConfig, load_config
+
+log = logging.getLogger("forecast.report")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run did: ``"written"`` or ``"skipped"``, and where."""
+
+    status: str
+    pdf: Path
+    manifest: Path
+
+
+def run_report(
+    config_path: str | Path,
+    *,
+    as_of: dt.date | str | None = None,
+    out: str | Path | None = None,
+    force: bool = False,
+    lock_timeout: float = 600.0,
+) -> RunResult:
+    """Write (or skip) the report for `as_of`; see the module docstring for the guarantees.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> result = run_report("examples/ukraine-2022.toml", as_of="2022-03-15",
+    ...                     out=tempfile.mkdtemp())  # doctest: +SKIP
+    >>> result.status, result.pdf.name  # doctest: +SKIP
+    ('written', 'ukraine-2022-2022-03-15.pdf')
+    """
+    config = load_config(config_path)
+    report_date = _report_date(config, as_of)
+    root = Path(out) if out is not None else config.output
+    folder = _crisis_folder(root, config.slug)
+    stem = f"{config.slug}-{report_date:%Y-%m-%d}"
+    pdf_path, manifest_path = folder / f"{stem}.pdf", folder / f"{stem}.json"
+    fingerprint = _fingerprint(config, report_date)
+    with _locked(folder, lock_timeout):
+        _remove_partials(folder)
+        if not force and _up_to_date(manifest_path, pdf_path, fingerprint):
+            log.info("report %s is up to date (same inputs); skipping", pdf_path)
+            return RunResult("skipped", pdf_path, manifest_path)
+        previous = _previous_manifest(folder, config.slug, report_date)
+        content = build(config, report_date)
+        content.changes = _changes(previous, content.headline_numbers())
+        assets = Path(tempfile.mkdtemp(prefix=".assets-", dir=folder))
+        try:
+            chart_files = render.save_charts(render.charts(content), assets, stem)
+            page = render.html(content, chart_files, previous)
+            partial = folder / f".{stem}.pdf.partial"
+            fetcher = render.pdf(page, assets, partial)
+            if fetcher.refused:
+                log.warning("the report asked for %d outside resource(s); none was fetched",
+                            len(fetcher.refused))  # fmt: skip
+            _commit(partial, pdf_path)
+            outputs = {"pdf": pdf_path.name}
+            for name, files in chart_files.items():
+                final = folder / files["png"].name
+                _commit(files["png"], final)
+                outputs[f"chart_{name}"] = final.name
+        finally:
+            shutil.rmtree(assets, ignore_errors=True)
+        manifest = {
+            "crisis": config.name,
+            "slug": config.slug,
+            "as_of": f"{report_date:%Y-%m-%d}",
+            "generated": content.generated.isoformat(),
+            "toolkit_version": __version__,
+            "fingerprint": fingerprint,
+            "inputs": _inputs(config),
+            "parameters": _parameters(config),
+            "headline": content.headline_numbers(),
+            "notes": content.notes,
+            "outputs": outputs,
+        }
+        partial = folder / f".{stem}.json.partial"
+        partial.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
+        _commit(partial, manifest_path)
+        log.info("wrote %s", pdf_path)
+        return RunResult("written", pdf_path, manifest_path)
+
+
+def _report_date(config: ReportConfig, as_of: dt.date | str | None) -> dt.date:
+    if as_of is not None:
+        try:
+            return pd.Timestamp(as_of).date()
+        except (ValueError, TypeError):
+            raise ConfigError(f"--as-of must be a date such as 2022-03-15, not {as_of!r}") from None
+    # Default: today, or the latest date in the data if that is earlier.
+    latest = max(read_counts(path, on_decrease="ignore")["date"].max() for path in config.files)
+    return min(dt.date.today(), latest.date())
+
+
+def _crisis_folder(root: Path, slug: str) -> Path:
+    root = root.resolve()
+    folder = (root / slug).resolve()
+    if folder.parent != root:  # the slug is already safe; this guards the guard
+        raise ConfigError(f"the report folder {folder} would leave {root}")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@contextmanager
+def _locked(folder: Path, timeout: float):
+    with open(folder / ".lock", "w") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"another report run holds {folder / '.lock'}") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_partials(folder: Path) -> None:
+    # Only a run that holds the lock gets here, so any partial file is a killed run's leftover.
+    for leftover in folder.glob(".*.partial"):
+        leftover.unlink(missing_ok=True)
+    for leftover in folder.glob(".assets-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _commit(source: Path, target: Path) -> None:
+    with open(source, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(source, target)
+    directory = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def _fingerprint(config: ReportConfig, report_date: dt.date) -> str:
+    digest = hashlib.sha256()
+    digest.update(config.path.read_bytes())
+    for path in [*config.files, *(d.path for d in config.documents)]:
+        digest.update(file_digest(path).encode())
+    digest.update(f"{report_date:%Y-%m-%d}|{__version__}".encode())
+    return digest.hexdigest()
+
+
+def _up_to_date(manifest_path: Path, pdf_path: Path, fingerprint: str) -> bool:
+    if not (manifest_path.is_file() and pdf_path.is_file()):
+        return False
+    try:
+        return (
+            json.loads(manifest_path.read_text(encoding="utf-8")).get("fingerprint") == fingerprint
+        )
+    except (OSError, json.JSONDecodeError):
+        return False
+
+
+def _previous_manifest(folder: Path, slug: str, report_date: dt.date) -> dict | None:
+    earlier = []
+    for path in folder.glob(f"{slug}-*.json"):
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        if manifest.get("as_of", "") < f"{report_date:%Y-%m-%d}":
+            earlier.append(manifest)
+    return max(earlier, key=lambda m: m["as_of"]) if earlier else None
+
+
+def _changes(previous: dict | None, now: dict) -> list[str]:
+    if previous is None:
+        return []
+    before = previous.get("headline", {})
+    lines = [f"Compared with the report as of {previous['as_of']}:"]
+    old, new = before.get("latest", {}), now["latest"]
+    if old:
+        lines.append(
+            f"latest reported figure {format_count(old['value'])} ({old['date']}) -> "
+            f"{format_count(new['value'])} ({new['date']})"
+        )
+    for horizon, values in now["central"].items():
+        earlier = before.get("central", {}).get(horizon)
+        if earlier:
+            change = values["median"] / earlier["median"] - 1
+            lines.append(
+                f"central projection at +{horizon} days: {format_count(earlier['median'])} by "
+                f"{earlier['date']} -> {format_count(values['median'])} by {values['date']} "
+                f"({change:+.0%} on the level)"
+            )
+    if before.get("ceiling") != now.get("ceiling"):
+        lines.append(f"ceiling evidence: {before.get('ceiling')} -> {now.get('ceiling')}")
+    return lines
+
+
+def _inputs(config: ReportConfig) -> list[dict[str, str]]:
+    paths = [config.path, *config.files, *(d.path for d in config.documents)]
+    return [{"path": str(p), "sha256": file_digest(p)} for p in paths]
+
+
+def _parameters(config: ReportConfig) -> dict:
+    return {
+        "measure": config.measure,
+        "destination": config.destination,
+        "horizons": list(config.horizons),
+        "levels": list(config.levels),
+        "ceiling": config.ceiling,
+        "curve": config.curve,
+        "models": list(config.models),
+        "backtest_horizons": list(config.backtest_horizons),
+        "backtest_step": config.backtest_step,
+    }
