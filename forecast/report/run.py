@@ -122,8 +122,19 @@ def _report_date(config: ReportConfig, as_of: dt.date | str | None) -> dt.date:
             return pd.Timestamp(as_of).date()
         except (ValueError, TypeError):
             raise ConfigError(f"--as-of must be a date such as 2022-03-15, not {as_of!r}") from None
-    # Default: today, or the latest date in the data if that is earlier.
-    latest = max(read_counts(path, on_decrease="ignore")["date"].max() for path in config.files)
+    # Default: today, or the latest date of the report's series if that is earlier.
+    latest = None
+    for path in config.files:
+        counts = read_counts(path, on_decrease="ignore")
+        rows = counts[counts["measure"] == config.measure]
+        if config.destination:
+            rows = rows[rows["destination"] == config.destination]
+        if len(rows):
+            latest = max(latest, rows["date"].max()) if latest is not None else rows["date"].max()
+    if latest is None:
+        raise ConfigError(
+            f"no figures of measure {config.measure!r} in data.files", path=str(config.path)
+        )
     return min(dt.date.today(), latest.date())
 
 

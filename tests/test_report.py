@@ -1,0 +1,223 @@
+"""Scheduled PDF reports: content, a week of daily runs, kills, skips, bad configs, hostile text."""
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from forecast.cli import main
+from forecast.report import load_config, run_report
+from forecast.report.render import AssetFetcher
+
+from .conftest import ROOT
+
+EXAMPLE = ROOT / "examples" / "ukraine-2022.toml"
+
+
+def _text(pdf: Path) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+
+
+@pytest.fixture(scope="module")
+def example_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    result = run_report(EXAMPLE, as_of="2022-03-15", out=out)
+    return result, out
+
+
+def test_report_carries_headline_numbers_as_of_date_and_sources(example_report):
+    result, _ = example_report
+    assert result.status == "written"
+    assert result.pdf.name == "ukraine-2022-2022-03-15.pdf"
+    text = _text(result.pdf)
+    manifest = json.loads(result.manifest.read_text())
+    central = manifest["headline"]["central"]["30"]
+    millions = f"{central['median'] / 1e6:.1f} million"
+    assert f"By 14 April 2022 (30 days): {millions}" in " ".join(text.split())
+    assert "As of 2022-03-15" in text
+    assert "Not an official planning figure" in text
+    assert "ukraine_2022.csv" in text and "000_50cf7acfecf84717.txt" in text
+    assert "UNHCR" in text
+    assert "3.0 million on 15 March 2022" in text  # 3,007,520 reported that day
+
+
+def test_manifest_records_inputs_parameters_version_and_charts(example_report):
+    result, out = example_report
+    manifest = json.loads(result.manifest.read_text())
+    assert manifest["as_of"] == "2022-03-15"
+    assert {Path(i["path"]).name for i in manifest["inputs"]} >= {
+        "ukraine-2022.toml", "ukraine_2022.csv", "000_50cf7acfecf84717.txt",
+    }  # fmt: skip
+    assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+    assert manifest["parameters"]["horizons"] == [7, 30, 90]
+    assert manifest["headline"]["latest"] == {"date": "2022-03-15", "value": 3007520.0}
+    for name in manifest["outputs"].values():
+        assert (out / "ukraine-2022" / name).is_file()
+
+
+def test_first_page_renders_to_png(example_report, tmp_path):
+    result, _ = example_report
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm is not installed")
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "40",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(result.pdf),
+            str(tmp_path / "p"),
+        ],
+        check=True,
+    )
+    assert list(tmp_path.glob("p-1.png"))
+
+
+def test_a_second_identical_run_skips(example_report, capsys):
+    result, out = example_report
+    before = result.pdf.stat().st_mtime_ns
+    code = main(["report", str(EXAMPLE), "--as-of", "2022-03-15", "--out", str(out)])
+    assert code == 0
+    assert capsys.readouterr().out.startswith("skipped:")
+    assert result.pdf.stat().st_mtime_ns == before
+
+
+def test_a_week_of_daily_runs_uses_only_data_published_by_each_date(tmp_path):
+    days = [f"2022-03-{d:02d}" for d in range(1, 8)]
+    for day in days:
+        assert run_report(EXAMPLE, as_of=day, out=tmp_path).status == "written"
+    folder = tmp_path / "ukraine-2022"
+    assert sorted(p.name for p in folder.glob("*.pdf")) == [f"ukraine-2022-{d}.pdf" for d in days]
+    for day in days:
+        manifest = json.loads((folder / f"ukraine-2022-{day}.json").read_text())
+        assert manifest["headline"]["latest"]["date"] == day  # the data then ended that day
+    last = _text(folder / "ukraine-2022-2022-03-07.pdf")
+    assert "Compared with the report as of 2022-03-06" in last
+
+
+def test_a_run_killed_mid_write_leaves_no_partial_pdf_and_the_previous_report_intact(tmp_path):
+    first = run_report(EXAMPLE, as_of="2022-03-10", out=tmp_path)
+    previous = first.pdf.read_bytes()
+    target = tmp_path / "ukraine-2022" / "ukraine-2022-2022-03-11.pdf"
+    command = [sys.executable, "-m", "forecast.cli", "report", str(EXAMPLE),
+               "--as-of", "2022-03-11", "--out", str(tmp_path)]  # fmt: skip
+    for delay in (0.5, 1.5, 2.5, 3.5):
+        process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if target.exists():  # written whole before the kill: must be a complete PDF
+            assert len(PdfReader(target).pages) >= 3
+            target.unlink()
+        visible = {p.name for p in (tmp_path / "ukraine-2022").glob("*.pdf")}
+        assert visible == {first.pdf.name}  # partial output only ever under a hidden name
+        assert first.pdf.read_bytes() == previous
+    # the next run cleans up whatever the killed runs left and writes the report
+    assert run_report(EXAMPLE, as_of="2022-03-11", out=tmp_path).status == "written"
+    leftovers = [p.name for p in (tmp_path / "ukraine-2022").iterdir() if p.name.startswith(".")]
+    assert leftovers == [".lock"]
+
+
+def _config(tmp_path, text):
+    path = tmp_path / "crisis.toml"
+    path.write_text(text.replace("ROOT", str(ROOT)))
+    return path
+
+
+GOOD = """
+[crisis]
+name = "Test"
+[data]
+files = ["ROOT/data/ukraine_2022.csv"]
+measure = "cumulative_border_crossings_from_ukraine"
+destination = "All neighbouring countries (UNHCR total)"
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ('\n[output]\nfolder = "x"\ncolour = "red"\n', "output.colour"),
+        ("\n[projection]\nhorizon = [7]\n", "projection.horizon"),
+        ("\n[projection]\nhorizons = [0, 7]\n", "projection.horizons"),
+        ("\n[projection]\nlevels = [80]\n", "projection.levels"),
+        ("\n[extras]\nx = 1\n", "extras"),
+        ('\n[projection]\nceiling = "lots"\n', "projection.ceiling"),
+    ],
+)
+def test_bad_configs_exit_2_naming_the_key(tmp_path, capsys, change, named):
+    path = _config(tmp_path, GOOD + change)
+    assert main(["report", str(path), "--as-of", "2022-03-15", "--out", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert named in error and "crisis.toml" in error
+
+
+def test_missing_data_file_and_missing_key_exit_2(tmp_path, capsys):
+    path = _config(tmp_path, GOOD.replace("ukraine_2022.csv", "nope.csv"))
+    assert main(["report", str(path), "--out", str(tmp_path)]) == 2
+    assert "data.files" in capsys.readouterr().err
+    path = _config(
+        tmp_path, GOOD.replace('measure = "cumulative_border_crossings_from_ukraine"', "")
+    )
+    assert main(["report", str(path), "--out", str(tmp_path)]) == 2
+    assert "data.measure" in capsys.readouterr().err
+
+
+def test_a_hostile_crisis_name_cannot_steer_the_output_path(tmp_path):
+    path = _config(tmp_path, GOOD.replace('name = "Test"', 'name = "../../etc/Ev!l <b>name</b>"'))
+    config = load_config(path)
+    assert config.slug == "etc-ev-l-b-name-b"
+    result = run_report(path, as_of="2022-03-10", out=tmp_path / "out")
+    assert result.pdf.parent == (tmp_path / "out" / config.slug).resolve()
+    assert "<b>name</b>" in _text(result.pdf)  # shown as text, not markup
+
+
+def test_hostile_document_text_stays_text_and_fetches_nothing(tmp_path):
+    seed = tmp_path / "hostile.txt"
+    seed.write_text(
+        'More than 5,000 people fled. <img src="http://127.0.0.1:9/x.png"> '
+        '<link rel="stylesheet" href="file:///etc/passwd"> <script>alert(1)</script>'
+    )
+    text = GOOD + f'\n[[documents]]\npath = "{seed}"\npublished = 2022-03-01\n'
+    result = run_report(_config(tmp_path, text), as_of="2022-03-10", out=tmp_path / "out")
+    rendered = _text(result.pdf)
+    assert '<img src="http://127.0.0.1:9/x.png">' in rendered
+    assert "<script>alert(1)</script>" in rendered
+
+
+def test_the_fetcher_serves_only_the_report_assets(tmp_path):
+    (tmp_path / "chart.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    fetcher = AssetFetcher(tmp_path)
+    assert fetcher.fetch((tmp_path / "chart.svg").as_uri()).status == 200
+    for url in ("http://127.0.0.1:9/x.png", "https://example.org/a.css", "file:///etc/passwd",
+                (tmp_path / ".." / "x.svg").as_uri(), "data:text/plain,hi"):  # fmt: skip
+        with pytest.raises(ValueError, match="refused"):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 5
+
+
+def test_default_as_of_is_the_latest_date_in_the_data(tmp_path):
+    result = run_report(_config(tmp_path, GOOD), out=tmp_path / "out")
+    assert result.pdf.name == "test-2023-05-09.pdf"
+
+
+def test_lock_blocks_a_second_writer(tmp_path):
+    import fcntl
+
+    folder = tmp_path / "ukraine-2022"
+    folder.mkdir()
+    with open(folder / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        with pytest.raises(TimeoutError, match="another report run"):
+            run_report(EXAMPLE, as_of="2022-03-10", out=tmp_path, lock_timeout=0.5)
+    assert not list(folder.glob("*.pdf"))
