@@ -1,0 +1,43 @@
+"""Interactive scenario exploration in Jupyter: sliders where ipywidgets is installed, a static
+chart where it is not (papermill, nbconvert, a plain Python kernel)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .scenarios import Scenario, project
+
+
+def explore_scenarios(
+    counts: pd.DataFrame, *, ceiling: float, horizon: int = 90, curve: str = "loglogistic"
+) -> Any:
+    """Sliders for the ceiling (as a multiple of the given one) and the horizon that redraw the
+    scenario chart; without ipywidgets, the chart for the given values.
+
+    Examples
+    --------
+    >>> import forecast
+    >>> counts = forecast.read_counts("data/ukraine_2022.csv", on_decrease="ignore")
+    >>> one = forecast.select_series(counts, measure="cumulative_border_crossings_from_ukraine",
+    ...                              destination="All neighbouring countries (UNHCR total)")
+    >>> figure = explore_scenarios(forecast.as_of(one, "2022-03-01"), ceiling=7e6, horizon=30)
+    """
+
+    def draw(multiple: float = 1.0, days: int = horizon):
+        value = ceiling * multiple
+        scenario = Scenario(
+            f"ceiling {value / 1e6:.1f}M", curve, value, "fixed", assumptions="chosen by slider"
+        )
+        return project(counts, horizon=days, scenarios=[scenario], draws=300).plot()
+
+    try:
+        import ipywidgets
+    except ImportError:
+        return draw()
+    return ipywidgets.interact(
+        draw,
+        multiple=ipywidgets.FloatSlider(value=1.0, min=0.5, max=3.0, step=0.1),
+        days=ipywidgets.IntSlider(value=horizon, min=7, max=365, step=7),
+    )

@@ -1,0 +1,53 @@
+"""The notebooks run top to bottom in a fresh kernel, and are stored without outputs."""
+
+import json
+import time
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from .conftest import ROOT
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 4
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_stored_without_outputs(path):
+    book = json.loads(path.read_text())
+    for cell in book["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None, path.name
+    tagged = [c for c in book["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1, f"{path.name}: one cell tagged 'parameters' (papermill)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs_top_to_bottom(path, tmp_path):
+    book = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(book, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()  # fmt: skip
+    errors = [o for c in book.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert not errors
+    print(f"\n{path.name}: {time.perf_counter() - start:.1f} s")
+
+
+def test_projection_html_carries_the_headline_numbers():
+    import forecast
+
+    counts = forecast.read_counts(ROOT / "data" / "ukraine_2022.csv", on_decrease="ignore")
+    total = forecast.select_series(
+        counts,
+        measure="cumulative_border_crossings_from_ukraine",
+        destination="All neighbouring countries (UNHCR total)",
+    )
+    proj = forecast.project(forecast.as_of(total, "2022-03-15"), horizon=30, ceiling=7e6)
+    html = proj._repr_html_()
+    row = proj.frame[proj.frame.scenario == "central"].iloc[-1]
+    assert f"{row['median'] / 1e6:.1f} million by 2022-04-14" in html
+    assert f"{row['median']:,.0f}" in html
