@@ -7,6 +7,7 @@ scenario and time-series models whose projections land in notebooks, scripts and
 from ._version import __version__
 from .archive import Archive
 from .backtest import backtest, skill_table
+from .batch import ManyProjection, forecast_many
 from .data import (
     as_of,
     list_series,
@@ -28,6 +29,7 @@ __all__ = [
     "Ceiling",
     "DataError",
     "DataWarning",
+    "ManyProjection",
     "ModelError",
     "ModelInputs",
     "Projection",
@@ -38,6 +40,7 @@ __all__ = [
     "backtest",
     "extract_figures",
     "forecast",
+    "forecast_many",
     "list_series",
     "load_scenarios",
     "model_inputs",

@@ -1,0 +1,298 @@
+"""Many series at once: every destination, region or crisis, on all cores or a Dask cluster.
+
+One orchestrator owns the table format, the parallelism and the engine; each series is fitted
+by the same single-series functions as everywhere else (`forecast.forecast`, `forecast.project`),
+so a series forecast alone and in a batch is the same forecast. A series that fails is recorded
+in `failures` with its error and never stops the others.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, ModelError, ScenarioError
+from .models import forecast as forecast_one
+from .scenarios import project as project_one
+
+_KNOWN = (DataError, ModelError, ScenarioError)
+
+
+@dataclass
+class ManyProjection:
+    """Projections of many series in one tidy frame, plus the series that failed.
+
+    Attributes
+    ----------
+    frame
+        The group key columns, then ``date``, ``model`` (or ``scenario``), ``mean``, ``median``
+        and the interval columns, cumulative persons.
+    failures
+        The group keys and ``error`` for each series that could not be forecast.
+    by
+        The group key columns.
+    """
+
+    frame: pd.DataFrame
+    failures: pd.DataFrame
+    by: tuple[str, ...]
+    notes: list[str] = field(default_factory=list)
+
+    def to_parquet(self, path: str | os.PathLike[str]) -> None:
+        """Write the frame as Parquet (needs pyarrow: ``pip install -e .[parquet]``)."""
+        try:
+            self.frame.to_parquet(path, index=False)
+        except ImportError as exc:
+            raise ImportError(
+                "writing Parquet needs pyarrow; install it with pip install -e '.[parquet]'"
+            ) from exc
+
+    def to_csv(self, path: str | os.PathLike[str] | None = None) -> str | None:
+        return self.frame.to_csv(path, index=False, date_format="%Y-%m-%d")
+
+    def _repr_html_(self) -> str:
+        last = self.frame.groupby(list(self.by), sort=False).tail(1)
+        done = last[list(self.by)].drop_duplicates().shape[0]
+        head = f"<p>{done} series forecast, {len(self.failures)} failed.</p>"
+        return head + last.head(20).to_html(index=False, float_format=lambda v: f"{v:,.0f}")
+
+
+def forecast_many(
+    counts: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("origin", "destination"),
+    model: str = "ets",
+    horizon: int,
+    levels: Sequence[float] = (0.8, 0.95),
+    n_jobs: int = -1,
+    engine: Any = None,
+    reconcile: str | None = None,
+    total: dict[str, str] | None = None,
+    draws: int = 500,
+    progress: bool = True,
+) -> ManyProjection:
+    """Forecast every series in `counts` (one per group of `by` and measure).
+
+    Parameters
+    ----------
+    counts
+        Many series in the counts schema (cumulative or flow).
+    by
+        The columns that tell series apart (with ``measure``).
+    model
+        A model name for `forecast.forecast`, or ``"scenario"`` for `forecast.project`'s
+        default scenarios.
+    horizon, levels, draws
+        As for `forecast.forecast`.
+    n_jobs
+        Local processes (joblib): -1 for every core, 1 for none.
+    engine
+        A ``dask.distributed.Client`` or a scheduler address (``"tcp://host:8786"``) to run on
+        a Dask cluster instead of local processes.
+    reconcile
+        ``"bottom_up"`` or ``"wls"`` to make the destinations add up to their total (see
+        `reconcile`); needs `total`.
+    total
+        Which group is the total of the others, e.g. ``{"destination": "All neighbouring
+        countries (UNHCR total)"}``.
+    progress
+        A progress bar (tqdm) in terminals and notebooks.
+
+    Returns
+    -------
+    ManyProjection
+
+    Examples
+    --------
+    >>> import forecast
+    >>> counts = forecast.read_counts("data/ukraine_2022.csv", on_decrease="ignore")
+    >>> crossings = counts[(counts.measure == "cumulative_border_crossings_from_ukraine")
+    ...                    & counts.destination.isin(["Poland", "Hungary", "Slovakia"])]
+    >>> many = forecast.forecast_many(forecast.as_of(crossings, "2022-04-30"), model="naive",
+    ...                               horizon=7, n_jobs=1, progress=False)
+    >>> sorted(many.frame.destination.unique()), len(many.failures)
+    (['Hungary', 'Poland', 'Slovakia'], 0)
+    """
+    keys = [*by, "measure"] if "measure" not in by else list(by)
+    missing = [k for k in keys if k not in counts.columns]
+    if missing:
+        raise DataError(f"counts have no column(s) {', '.join(missing)} to group by")
+    groups = [
+        (key if isinstance(key, tuple) else (key,), frame)
+        for key, frame in counts.groupby(keys, sort=True)
+    ]
+    task = _Task(model, horizon, tuple(levels), draws)
+    results = _run(task, groups, n_jobs, engine, progress)
+    frames, failures = [], []
+    for (key, _), (frame, error) in zip(groups, results, strict=True):
+        labels = dict(zip(keys, key, strict=True))
+        if error is not None:
+            failures.append({**labels, "error": error})
+            continue
+        frames.append(frame.assign(**labels)[[*keys, *frame.columns]])
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=keys)
+    failed = pd.DataFrame(failures, columns=[*keys, "error"])
+    many = ManyProjection(frame, failed, tuple(keys))
+    if reconcile is not None:
+        if not total:
+            raise DataError("reconcile needs total=, e.g. {'destination': 'Total'}")
+        many.frame = reconcile_frame(many.frame, total=total, method=reconcile, keys=keys)
+        many.notes.append(f"destinations reconciled to their total ({reconcile})")
+    return many
+
+
+@dataclass(frozen=True)
+class _Task:
+    model: str
+    horizon: int
+    levels: tuple[float, ...]
+    draws: int
+
+    def __call__(self, frame: pd.DataFrame) -> tuple[pd.DataFrame | None, str | None]:
+        try:
+            if self.model == "scenario":
+                result = project_one(
+                    frame, horizon=self.horizon, levels=self.levels, draws=self.draws
+                )
+            else:
+                result = forecast_one(
+                    frame,
+                    model=self.model,
+                    horizon=self.horizon,
+                    levels=self.levels,
+                    draws=self.draws,
+                )
+        except _KNOWN as exc:
+            return None, str(exc)
+        except Exception as exc:  # one broken series must not stop ten thousand others
+            return None, f"unexpected {type(exc).__name__}: {exc}"
+        return result.frame, None
+
+
+def _run(task: Callable, groups, n_jobs: int, engine: Any, progress: bool) -> list:
+    frames = [frame for _, frame in groups]
+    if engine is not None:
+        return _run_dask(task, frames, engine, progress)
+    bar = _progress(len(frames), progress)
+    if n_jobs == 1:
+        results = []
+        for frame in frames:
+            results.append(task(frame))
+            bar.update(1)
+        bar.close()
+        return results
+    from joblib import Parallel, delayed
+
+    parallel = Parallel(n_jobs=n_jobs, return_as="generator", batch_size="auto")
+    results = []
+    for result in parallel(delayed(task)(frame) for frame in frames):
+        results.append(result)
+        bar.update(1)
+    bar.close()
+    return results
+
+
+def _run_dask(task: Callable, frames: list[pd.DataFrame], engine: Any, progress: bool) -> list:
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError as exc:
+        raise ImportError("a Dask engine needs dask.distributed: pip install -e '.[dask]'") from exc
+    client = engine if isinstance(engine, Client) else Client(engine)
+    futures = client.map(task, frames, pure=False)
+    index = {future.key: position for position, future in enumerate(futures)}
+    results: list = [None] * len(futures)
+    bar = _progress(len(futures), progress)
+    for future in as_completed(futures):
+        results[index[future.key]] = future.result()
+        bar.update(1)
+    bar.close()
+    return results
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, disable=not enabled, unit="series", desc="forecasting")
+
+
+def reconcile_frame(
+    frame: pd.DataFrame, *, total: dict[str, str], method: str = "bottom_up", keys: Sequence[str]
+) -> pd.DataFrame:
+    """Make the parts add up to their total, date by date.
+
+    ``bottom_up``: the total becomes the sum of its parts. ``wls``: MinT-style weighted least
+    squares with a diagonal covariance (each series weighted by the inverse variance implied by
+    its 80% interval), so the uncertain series move most. Means and medians are reconciled; each
+    series' intervals move by the same amount as its median (their widths are kept).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"destination": ["T", "A", "B"], "date": pd.Timestamp("2022-03-01"),
+    ...     "mean": [100.0, 30.0, 50.0], "median": [100.0, 30.0, 50.0],
+    ...     "lo_80": [90.0, 25.0, 45.0], "hi_80": [110.0, 35.0, 55.0]})
+    >>> out = reconcile_frame(frame, total={"destination": "T"}, method="bottom_up",
+    ...                       keys=["destination"])
+    >>> out.set_index("destination")["median"].to_dict()
+    {'T': 80.0, 'A': 30.0, 'B': 50.0}
+    """
+    if method not in ("bottom_up", "wls"):
+        raise ValueError(f"method must be 'bottom_up' or 'wls', not {method!r}")
+    ((column, label),) = total.items()
+    if column not in frame.columns or not (frame[column] == label).any():
+        raise DataError(f"no forecast for the total {column}={label!r} to reconcile with")
+    out = frame.copy()
+    shift_columns = [c for c in out.columns if c.startswith(("lo_", "hi_"))]
+    other_keys = [k for k in keys if k != column]
+    families = out.groupby(other_keys, sort=False) if other_keys else [(None, out)]
+    for _, family in families:
+        needed = family[column].nunique()
+        for _, block in family.groupby("date", sort=False):
+            is_total = (block[column] == label).to_numpy()
+            # Only dates on which the total and every part were forecast can be made to add up.
+            if is_total.sum() != 1 or len(block) != needed or needed < 2:
+                continue
+            _reconcile_block(out, block, is_total, method, shift_columns)
+    return out
+
+
+def _reconcile_block(out, block, is_total, method, shift_columns) -> None:
+    rows = block.index.to_numpy()
+    for measure in ("median", "mean"):
+        values = block[measure].to_numpy(dtype=float)
+        reconciled = _reconcile(values, is_total, block, method)
+        if measure == "median":
+            delta = reconciled - values
+            for shifted in shift_columns:
+                out.loc[rows, shifted] = block[shifted].to_numpy() + delta
+        out.loc[rows, measure] = reconciled
+
+
+def _reconcile(
+    values: np.ndarray, is_total: np.ndarray, block: pd.DataFrame, method: str
+) -> np.ndarray:
+    parts = ~is_total
+    if method == "bottom_up":
+        out = values.copy()
+        out[is_total] = values[parts].sum()
+        return out
+    # Summing matrix S (rows: total, then parts; columns: parts) and WLS: y = S (S'WS)^-1 S'W y
+    order = np.r_[np.flatnonzero(is_total), np.flatnonzero(parts)]
+    y = values[order]
+    n = parts.sum()
+    s = np.vstack([np.ones(n), np.eye(n)])
+    if "lo_80" in block and "hi_80" in block:
+        width = (block["hi_80"] - block["lo_80"]).to_numpy(dtype=float)[order]
+        variance = np.maximum((width / 2.563) ** 2, 1.0)  # 80% interval = 2 x 1.2816 sd
+    else:
+        variance = np.ones(n + 1)
+    weights = np.diag(1.0 / variance)
+    bottom = np.linalg.solve(s.T @ weights @ s, s.T @ weights @ y)
+    fitted = s @ bottom
+    out = np.empty_like(values)
+    out[order] = fitted
+    return out
