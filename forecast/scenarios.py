@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .curves import CURVES
-from .data.transform import require_one_series, to_cumulative
+from .data.transform import require_one_series, series_label, to_cumulative
 from .errors import DataError, ScenarioError
 from .extract.inputs import Ceiling
 from .fitting import CeilingSpec, CurveFit, CurveMixture, fit_curve, has_peaked, holdout_error
@@ -253,7 +253,7 @@ def project(
             "counts.assign(kind='cumulative')"
         )
     series = _cumulative_series(counts)
-    label = _series_label(counts)
+    label = series_label(counts)
     y = series["value"].to_numpy(dtype=float)
     if len(series) < 3:
         raise ScenarioError(f"{label}: a projection needs at least 3 reports; got {len(series)}")
@@ -391,12 +391,6 @@ def _cumulative_series(counts: pd.DataFrame) -> pd.DataFrame:
         raise DataError("counts hold missing values; read them with forecast.read_counts")
     series = counts if counts["kind"].iloc[0] != "flow" else to_cumulative(counts)
     return series.sort_values("date").reset_index(drop=True)
-
-
-def _series_label(counts: pd.DataFrame) -> str:
-    row = counts.iloc[0]
-    where = row["destination"] or row["origin"]
-    return f"{row['measure']} ({where})" if where else str(row["measure"])
 
 
 def _refuse_falls(series: pd.DataFrame, label: str) -> None:

@@ -6,6 +6,23 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
 
+@pytest.fixture(scope="session")
+def ukraine_total():
+    """The UNHCR total of border crossings out of Ukraine, 2022-02-24 to 2023-05-09."""
+    import warnings
+
+    import forecast
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", forecast.DataWarning)
+        counts = forecast.read_counts(DATA / "ukraine_2022.csv")
+    return forecast.select_series(
+        counts,
+        measure="cumulative_border_crossings_from_ukraine",
+        destination="All neighbouring countries (UNHCR total)",
+    )
+
+
 @pytest.fixture
 def write(tmp_path):
     """Write text (or bytes) to a file in a fresh folder and return its path."""

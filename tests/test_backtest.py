@@ -1,6 +1,5 @@
 """Rolling-origin backtests: honest by construction, with metrics that mean what they say."""
 
-import warnings
 from typing import ClassVar
 
 import numpy as np
@@ -23,18 +22,6 @@ class Spy(Naive):
     def _fit(self, flows, X):
         Spy.seen.append(self.reports_.copy())
         super()._fit(flows, X)
-
-
-@pytest.fixture(scope="module")
-def ukraine_total():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", forecast.DataWarning)
-        counts = forecast.read_counts(DATA / "ukraine_2022.csv")
-    return forecast.select_series(
-        counts,
-        measure="cumulative_border_crossings_from_ukraine",
-        destination="All neighbouring countries (UNHCR total)",
-    )
 
 
 def test_each_origin_sees_only_data_up_to_itself(ukraine_total):

@@ -1,7 +1,5 @@
 """Every time-series model passes one conformance suite; each passes its own structural test."""
 
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,20 +7,10 @@ import pytest
 import forecast
 from forecast.models import ARIMA, ETS, MODELS, Ensemble, Naive, crps_from_samples
 
-from .conftest import DATA
-
 UA_TOTAL = dict(
     measure="cumulative_border_crossings_from_ukraine",
     destination="All neighbouring countries (UNHCR total)",
 )
-
-
-@pytest.fixture(scope="module")
-def ukraine_total():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", forecast.DataWarning)
-        counts = forecast.read_counts(DATA / "ukraine_2022.csv")
-    return forecast.select_series(counts, **UA_TOTAL)
 
 
 def _flows(values, start="2022-01-01"):

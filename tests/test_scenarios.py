@@ -1,7 +1,5 @@
 """Scenario curves and projections: recovery, calibration, rules, and refusals."""
 
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,20 +8,10 @@ import forecast
 from forecast import curves
 from forecast.fitting import fit_curve
 
-from .conftest import DATA
-
 UA_TOTAL = dict(
     measure="cumulative_border_crossings_from_ukraine",
     destination="All neighbouring countries (UNHCR total)",
 )
-
-
-@pytest.fixture(scope="module")
-def ukraine_total():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", forecast.DataWarning)
-        counts = forecast.read_counts(DATA / "ukraine_2022.csv")
-    return forecast.select_series(counts, **UA_TOTAL)
 
 
 def _series(values, start="2022-03-01", kind="cumulative", step=1):

@@ -59,6 +59,19 @@ def select_series(
     return chosen.sort_values("date", kind="stable").reset_index(drop=True)
 
 
+def series_label(counts: pd.DataFrame) -> str:
+    """A short name for a series: its measure and where it was counted.
+
+    Examples
+    --------
+    >>> series_label(pd.DataFrame({"measure": ["m"], "origin": ["UA"], "destination": ["PL"]}))
+    'm (PL)'
+    """
+    row = counts.iloc[0]
+    where = row["destination"] or row["origin"]
+    return f"{row['measure']} ({where})" if where else str(row["measure"])
+
+
 def require_one_series(counts: pd.DataFrame, *, what: str = "counts") -> None:
     """Raise `DataError` unless `counts` holds exactly one series, naming the candidates."""
     if counts.empty:

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ..data.transform import regularize, require_one_series, to_cumulative
+from ..data.transform import regularize, require_one_series, series_label, to_cumulative
 from ..errors import DataError, ModelError
 from ..projection import Projection, summarise_paths
 
@@ -99,7 +99,7 @@ class Forecaster:
         self.filled_ = daily["filled"].to_numpy()[1:]
         self.last_date_ = pd.Timestamp(reports["date"].iloc[-1])
         self.last_value_ = float(reports["value"].iloc[-1])
-        self.label_ = _series_label(y)
+        self.label_ = series_label(y)
         spacing = reports["date"].diff().dt.days.dropna()
         self.report_spacing_ = float(spacing.median()) if len(spacing) else 1.0
         aligned = _align(X, dates, "X") if X is not None else None
@@ -191,12 +191,6 @@ def _reports(y: pd.DataFrame) -> pd.DataFrame:
             f"({values[at]:,.0f} -> {values[at + 1]:,.0f}); correct the revision first"
         )
     return series.reset_index(drop=True)
-
-
-def _series_label(y: pd.DataFrame) -> str:
-    row = y.iloc[0]
-    where = row["destination"] or row["origin"]
-    return f"{row['measure']} ({where})" if where else str(row["measure"])
 
 
 def _align(X: pd.DataFrame, dates: pd.DatetimeIndex, name: str) -> np.ndarray:
