@@ -221,3 +221,10 @@ def test_lock_blocks_a_second_writer(tmp_path):
         with pytest.raises(TimeoutError, match="another report run"):
             run_report(EXAMPLE, as_of="2022-03-10", out=tmp_path, lock_timeout=0.5)
     assert not list(folder.glob("*.pdf"))
+
+
+def test_a_scenario_with_an_unknown_key_is_refused_naming_the_file(tmp_path, capsys):
+    text = GOOD + '\n[[scenarios]]\nname = "high"\nceling = 7e6\n'
+    assert main(["report", str(_config(tmp_path, text)), "--out", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert "crisis.toml" in error and "celing" in error

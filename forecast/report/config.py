@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError
+from ..errors import DataError, ScenarioError
 from ..scenarios import Scenario, load_scenarios
 
 
@@ -137,7 +137,7 @@ def load_config(path: str | Path) -> ReportConfig:
     if "scenarios" in document:
         try:
             scenarios = tuple(load_scenarios(document["scenarios"]))
-        except Exception as exc:  # ScenarioError: re-raised with the file named
+        except ScenarioError as exc:  # re-raised with the file named
             raise ConfigError(str(exc), path=where, column="scenarios") from None
     return ReportConfig(
         path=path,
