@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..fitting import CeilingSpec
 from .base import Forecaster
 
 
@@ -36,7 +35,6 @@ class CurveModel(Forecaster):
         usable = self.ceiling if self.ceiling and self.ceiling > y[-1] else None
         scenario = Scenario("central", self.curve, usable, "prior" if usable else "free")
         self.fit_ = fit_scenario(scenario, t, y)
-        self.ceiling_spec_ = CeilingSpec(usable, "prior" if usable else "free")
 
     def _predict(self, horizon, draws, rng, X_future):
         paths, _ = self.fit_.draw(horizon, draws, rng)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,6 @@ class ReportConfig:
     backtest_horizons: tuple[int, ...]
     backtest_step: int
     output: Path
-    raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
 
 _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
@@ -160,7 +159,6 @@ def load_config(path: str | Path) -> ReportConfig:
         backtest_horizons=_positive_ints(models.get("horizons", [7, 30]), where, "models.horizons"),
         backtest_step=int(models.get("step", 7)),
         output=base / document.get("output", {}).get("folder", "reports"),
-        raw=document,
     )
 
 
