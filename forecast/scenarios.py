@@ -33,13 +33,25 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from .curves import CURVES
-from .data.transform import require_one_series, series_label, to_cumulative
-from .errors import DataError, ScenarioError
+from .data.transform import series_label
+from .errors import ScenarioError
 from .extract.inputs import Ceiling
-from .fitting import CeilingSpec, CurveFit, CurveMixture, fit_curve, has_peaked, holdout_error
+from .fitting import (
+    CEILING_SD_LOG,
+    CeilingSpec,
+    CurveFit,
+    CurveMixture,
+    fit_curve,
+    has_peaked,
+    holdout_error,
+)
 from .projection import Projection, format_count, summarise_paths
+from .reference import ReferenceClass, state
+from .reference import default as default_reference
+from .revisions import Revisions, cumulative_reports, monotone
 
 #: The curve used when a series is too short to choose by held-out skill: Gompertz rises fastest
 #: at the start and tails off slowly, the shape of sudden-onset displacement in which the people
@@ -193,18 +205,33 @@ def project(
     horizon: int,
     ceiling: float | Ceiling | tuple[float, float] | None = None,
     scenarios: Sequence[Scenario] | None = None,
-    curve: str = "auto",
+    curve: str = "reference",
     levels: Sequence[float] = (0.8, 0.95),
     draws: int = 1000,
     seed: int = 0,
+    on_decrease: str = "revise",
+    reference: ReferenceClass | None = None,
 ) -> Projection:
     """Scenario projections of one cumulative displacement series.
+
+    By default (``curve="reference"``) the scenarios come from the reference class of past
+    crises (`forecast.reference`): given the series' level, age and recent flows, what followed
+    in past crises, calibrated across them. **central** is that whole distribution; **low** and
+    **high** are its lowest and highest fifth (the same draws, conditioned), so low <= central
+    <= high at every date and level. A reported upper estimate is evidence weighed against the
+    reference class: each draw is capped at the estimate times a log-normal factor (one
+    standard deviation is a factor of 1.65, `CEILING_SD_LOG`), the low draws by a low reading
+    of it and the high draws by a high one, and the ceiling stated for each scenario is the one
+    its median respects. Without an estimate the reference class alone bounds the growth: an
+    early surge is never extrapolated without bound.
 
     Parameters
     ----------
     counts
-        One series in the counts schema, of kind ``cumulative`` or ``flow`` (a ``stock`` only
-        with ``curve="return"``). Several series raise `DataError` listing them.
+        One series in the counts schema: ``cumulative``, ``flow`` or ``stock`` (a registered
+        population, read as a total that grows; falls are revisions). Several series raise
+        `DataError` listing them. A total that falls is modelled, not refused (see
+        `forecast.revisions`), and the summary says what was done.
     horizon
         Days to project after the last report.
     ceiling
@@ -213,13 +240,19 @@ def project(
     scenarios
         Your own scenarios instead of the default low / central / high.
     curve
-        The curve for the default scenarios: ``"auto"`` picks, among logistic, Gompertz and
-        Bass, the one with the smallest error on the series' last fifth once it has 15 reports,
-        else Gompertz.
+        ``"reference"`` (default: the reference class of past crises, above), or a curve for
+        the default scenarios fitted to this series alone: ``"auto"`` weighs logistic,
+        Gompertz, Bass and log-logistic by their error on the series' last fifth once it has 15
+        reports (else log-logistic); or one curve name.
     levels
         Central interval levels, e.g. ``(0.8, 0.95)``.
     draws, seed
         Monte Carlo draws and the random seed (fixed by default: same input, same answer).
+    on_decrease
+        ``"revise"`` (default) models falls as revisions; ``"error"`` refuses a falling total.
+    reference
+        A reference class from `forecast.reference.learn` (e.g. leaving an episode out); by
+        default every bundled episode.
 
     Returns
     -------
@@ -238,28 +271,19 @@ def project(
     ['low', 'central', 'high']
     """
     _check_request(horizon, levels)
-    require_one_series(counts, what="counts")
+    reported = cumulative_reports(counts)
     kind = counts["kind"].iloc[0]
-    if "published" in counts and counts.duplicated("date").any():
-        raise DataError(
-            "counts hold several vintages of the same dates; take one view first with "
-            "forecast.as_of(counts, date)"
-        )
-    chosen_curves = {s.curve for s in scenarios or []} | {curve}
-    if kind == "stock" and chosen_curves != {"return"}:
-        raise ScenarioError(
-            "this series is a stock (people present at a date), which can fall as people "
-            "return: use curve='return', or if it is in fact a running total, say so with "
-            "counts.assign(kind='cumulative')"
-        )
-    series = _cumulative_series(counts)
     label = series_label(counts)
+    if len(reported) < 3:
+        raise ScenarioError(f"{label}: a projection needs at least 3 reports; got {len(reported)}")
+    chosen_curves = {s.curve for s in scenarios or []} | {curve}
+    if kind == "stock" and chosen_curves == {"return"}:
+        series, revisions = reported, Revisions(pd.DataFrame())
+    else:
+        values, revisions = monotone(reported, on_decrease=on_decrease)
+        series = reported.assign(value=values)
     y = series["value"].to_numpy(dtype=float)
-    if len(series) < 3:
-        raise ScenarioError(f"{label}: a projection needs at least 3 reports; got {len(series)}")
-    if kind != "stock":
-        _refuse_falls(series, label)
-    latest = float(y[-1])
+    latest = float(reported["value"].iloc[-1])
     estimate, bounds, source = _ceiling_parts(ceiling)
     for value in [estimate, *(bounds or ())]:
         if value is not None and value <= latest:
@@ -271,7 +295,12 @@ def project(
     first = series["date"].iloc[0]
     t = ((series["date"] - first).dt.days + 1).to_numpy(dtype=float)
     rng = np.random.default_rng(seed)
-    notes: list[str] = []
+    notes: list[str] = [revisions.describe()] if revisions.count else []
+    if scenarios is None and curve == "reference":
+        return _reference_projection(
+            series, latest, horizon, estimate, bounds, source, levels, draws, rng,
+            reference, notes, label,
+        )  # fmt: skip
     dates = pd.date_range(series["date"].iloc[-1] + pd.Timedelta(days=1), periods=horizon)
     results: list[tuple[Scenario, CurveFit | CurveMixture, np.ndarray, np.ndarray]] = []
     if scenarios is None:
@@ -291,7 +320,7 @@ def project(
         )
         fit = fit_scenario(central, t, y)
         paths, totals = fit.draw(horizon, draws, rng)
-        results = _spread(central, fit, paths, totals, estimate, source, t, y, horizon, draws, rng)
+        results = _spread(central, fit, paths, totals)
     else:
         if not list(scenarios):
             raise ScenarioError("scenarios is empty; pass None for the default set")
@@ -335,16 +364,78 @@ def project(
     )
 
 
-def _spread(central, fit, paths, totals, estimate, source, t, y, horizon, draws, rng):
+def _reference_projection(
+    series, latest, horizon, estimate, bounds, source, levels, draws, rng, reference, notes, label
+) -> Projection:
+    """Low / central / high from the reference class, capped by a reported upper estimate."""
+    days = (series["date"] - series["date"].iloc[0]).dt.days.to_numpy(dtype=float)
+    ref = reference or default_reference()
+    current = state(days, series["value"].to_numpy(dtype=float), latest)
+    paths, ranks = ref.sample(current, horizon, draws, rng)
+    caps = np.full(draws, np.inf)
+    if estimate is not None:
+        # The cap follows the same rank as the draw: a large outcome goes with a high reading
+        # of the estimate, so scenarios stay ordered and each median respects its own cap.
+        caps = np.maximum(estimate * np.exp(CEILING_SD_LOG * norm.ppf(ranks)), latest)
+    if bounds is not None:
+        caps = np.minimum(caps, bounds[1])
+    capped = np.minimum(paths, caps[:, None])
+    dates = pd.date_range(series["date"].iloc[-1] + pd.Timedelta(days=1), periods=horizon)
+    who = source or "reported"
+    parts = {
+        "low": (ranks <= 0.2, "the lowest fifth of what followed in past crises", 0.1),
+        "central": (np.ones(draws, dtype=bool), "what followed in past crises", 0.5),
+        "high": (ranks >= 0.8, "the highest fifth of what followed in past crises", 0.9),
+    }
+    frames, details = [], {}
+    for name, (chosen, words, rank) in parts.items():
+        frame = summarise_paths(capped[chosen], dates, levels)
+        frame.insert(1, "scenario", name)
+        frames.append(frame)
+        ceiling = None
+        if np.isfinite(caps).any():
+            ceiling = float(np.median(caps[chosen]))
+        assumptions = f"{words} from a state like this one (level, age, recent flows)"
+        if estimate is not None:
+            reading = {"low": "a low", "central": "a central", "high": "a high"}[name]
+            assumptions += f", capped by {reading} reading of the {who} upper estimate"
+        details[name] = {
+            "curve": "reference class",
+            "ceiling": ceiling,
+            "ceiling_mode": "cap" if ceiling is not None else "none",
+            "assumptions": assumptions,
+            "source": source if estimate is not None else "",
+            "fitted_ceiling": float(frame["median"].iloc[-1]),
+            "rank": rank,
+            "reference_class": ", ".join(ref.episodes),
+        }
+    if estimate is not None:
+        binding = float(np.mean(paths[:, -1] > caps))
+        if binding >= 0.05:
+            notes.append(
+                f"The {who} upper estimate of {format_count(estimate)} binds: without it, "
+                f"{binding:.0%} of the outcomes past crises suggest would exceed it by "
+                f"{dates[-1]:%Y-%m-%d}."
+            )
+    return Projection(
+        frame=pd.concat(frames, ignore_index=True),
+        observed=series.assign(value=series["value"])[["date", "value"]].reset_index(drop=True),
+        by="scenario",
+        levels=tuple(levels),
+        details=details,
+        notes=notes,
+        series=label,
+    )
+
+
+def _spread(central, fit, paths, totals):
     """Low and high: the central fit's draws that end in the lowest and highest fifth.
 
-    Conditioning one fit, rather than refitting with other ceilings, keeps the three scenarios
-    ordered at every date. When the reported upper estimate lies above the central fit's 90th
-    percentile, high is instead a fit with the ceiling fixed at that estimate.
+    Conditioning one fit, rather than refitting with other ceilings (a refit at the official
+    upper estimate could land below "low"), keeps the three scenarios ordered.
     """
     at_horizon = paths[:, -1]
     low_cut, high_cut = np.quantile(at_horizon, [0.2, 0.8])
-    p90 = np.quantile(totals, 0.9)
     low = at_horizon <= low_cut
     low_scenario = Scenario(
         "low",
@@ -354,27 +445,15 @@ def _spread(central, fit, paths, totals, estimate, source, t, y, horizon, draws,
         assumptions="the central fit's draws ending in the lowest fifth of its range",
     )
     results = [(low_scenario, fit, paths[low], totals[low]), (central, fit, paths, totals)]
-    if estimate is not None and estimate > p90:
-        high_scenario = Scenario(
-            "high",
-            central.curve,
-            estimate,
-            "fixed",
-            assumptions=f"ceiling at the {source or 'reported'} upper estimate",
-            source=source,
-        )
-        high_fit = fit_scenario(high_scenario, t, y)
-        results.append((high_scenario, high_fit, *high_fit.draw(horizon, draws, rng)))
-    else:
-        high = at_horizon >= high_cut
-        high_scenario = Scenario(
-            "high",
-            fit.name,
-            float(np.median(totals[high])),
-            "conditioned",
-            assumptions="the central fit's draws ending in the highest fifth of its range",
-        )
-        results.append((high_scenario, fit, paths[high], totals[high]))
+    high = at_horizon >= high_cut
+    high_scenario = Scenario(
+        "high",
+        fit.name,
+        float(np.median(totals[high])),
+        "conditioned",
+        assumptions="the central fit's draws ending in the highest fifth of its range",
+    )
+    results.append((high_scenario, fit, paths[high], totals[high]))
     return results
 
 
@@ -384,29 +463,6 @@ def _check_request(horizon: int, levels: Sequence[float]) -> None:
     for level in levels:
         if not 0 < level < 1:
             raise ScenarioError(f"interval levels must be between 0 and 1; got {level!r}")
-
-
-def _cumulative_series(counts: pd.DataFrame) -> pd.DataFrame:
-    if counts["value"].isna().any():
-        raise DataError("counts hold missing values; read them with forecast.read_counts")
-    series = counts if counts["kind"].iloc[0] != "flow" else to_cumulative(counts)
-    return series.sort_values("date").reset_index(drop=True)
-
-
-def _refuse_falls(series: pd.DataFrame, label: str) -> None:
-    values = series["value"].to_numpy()
-    falls = np.flatnonzero(np.diff(values) < 0)
-    if falls.size:
-        examples = "; ".join(
-            f"{series['date'].iloc[i]:%Y-%m-%d} {values[i]:,.0f} -> "
-            f"{series['date'].iloc[i + 1]:%Y-%m-%d} {values[i + 1]:,.0f}"
-            for i in falls[:3]
-        )
-        raise ScenarioError(
-            f"{label}: the cumulative series falls {falls.size} time(s) ({examples}); a running "
-            "total that falls is a revision or a change of method: correct it, or cut the "
-            "series before it, before projecting"
-        )
 
 
 def _ceiling_parts(

@@ -11,6 +11,7 @@
 | ``local_trend`` | unobserved components, local linear trend |
 | ``gbm`` | gradient boosting, direct multi-horizon, quantile loss |
 | ``scenario`` | the saturating curves of `forecast.scenarios` |
+| ``reference`` | what past crises say follows from the level, age and recent flows |
 | ``ensemble`` | members weighted by their skill on this series' past |
 """
 
@@ -27,6 +28,7 @@ from .baselines import Drift, Mean, Naive, SeasonalNaive
 from .boosting import GradientBoosting
 from .curve import CurveModel
 from .ensemble import Ensemble, crps_from_samples
+from .reference_class import ReferenceClassModel
 from .statistical import ARIMA, ETS, LocalTrend
 
 MODELS: dict[str, type[Forecaster]] = {
@@ -39,6 +41,7 @@ MODELS: dict[str, type[Forecaster]] = {
     "local_trend": LocalTrend,
     "gbm": GradientBoosting,
     "scenario": CurveModel,
+    "reference": ReferenceClassModel,
     "ensemble": Ensemble,
 }
 
@@ -54,6 +57,7 @@ __all__ = [
     "LocalTrend",
     "Mean",
     "Naive",
+    "ReferenceClassModel",
     "SeasonalNaive",
     "crps_from_samples",
     "forecast",
@@ -80,6 +84,7 @@ def forecast(
     X_future: pd.DataFrame | None = None,
     draws: int = 1000,
     seed: int = 0,
+    on_decrease: str = "revise",
 ) -> Projection:
     """Forecast one series with one time-series model (or the ensemble).
 
@@ -95,6 +100,11 @@ def forecast(
         Interval levels.
     X, X_future
         Covariates (daily, indexed by date) for the fit and for the forecast days.
+    draws, seed
+        Monte Carlo draws and the random seed (fixed by default: same input, same answer).
+    on_decrease
+        ``"revise"`` (default): a total that falls is modelled as a non-decreasing true total
+        seen through reporting noise, and the projection's notes say so; ``"error"``: refuse.
 
     Returns
     -------
@@ -114,5 +124,5 @@ def forecast(
     for level in levels:
         if not 0 < level < 1:
             raise ModelError(f"interval levels must be between 0 and 1; got {level!r}")
-    fitted = make_model(model).clone().fit(counts, X)
+    fitted = make_model(model).clone().fit(counts, X, on_decrease=on_decrease)
     return fitted.predict(horizon, X_future, levels=levels, draws=draws, seed=seed)

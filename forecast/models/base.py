@@ -21,9 +21,10 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ..data.transform import regularize, require_one_series, series_label, to_cumulative
-from ..errors import DataError, ModelError
+from ..data.transform import regularize, series_label
+from ..errors import ModelError
 from ..projection import Projection, summarise_paths
+from ..revisions import Revisions, cumulative_reports, monotone
 
 #: No model may forecast a daily flow above this multiple of the largest flow reported so far:
 #: a trend in log flows extrapolated for months grows without bound, and a draw of a billion
@@ -69,8 +70,10 @@ class Forecaster:
 
     # -- public wrapper ------------------------------------------------------------------------
 
-    def fit(self, y: pd.DataFrame, X: pd.DataFrame | None = None) -> Forecaster:
-        """Fit to one series in the counts schema (cumulative or flow, any report spacing).
+    def fit(
+        self, y: pd.DataFrame, X: pd.DataFrame | None = None, *, on_decrease: str = "revise"
+    ) -> Forecaster:
+        """Fit to one series in the counts schema (cumulative, flow or stock; any spacing).
 
         Parameters
         ----------
@@ -79,8 +82,12 @@ class Forecaster:
         X
             Covariates indexed by date (daily), one column each, for models with
             ``handles_X``; ignored with a `ModelError` by models without.
+        on_decrease
+            ``"revise"``: a total that falls is read as a non-decreasing true total seen
+            through reporting noise (`forecast.revisions`); ``"error"``: a fall raises.
         """
-        reports = _reports(y)
+        self.reported_, reports, self.revisions_ = _reports(y, on_decrease)
+        self.published_last_ = float(self.reported_["value"].iloc[-1])
         daily = regularize(reports.assign(kind="cumulative"), "D")
         levels = daily["value"].to_numpy(dtype=float)
         flows = np.diff(levels)
@@ -98,7 +105,9 @@ class Forecaster:
         self.flows_ = np.clip(flows, 0.0, None)
         self.filled_ = daily["filled"].to_numpy()[1:]
         self.last_date_ = pd.Timestamp(reports["date"].iloc[-1])
-        self.last_value_ = float(reports["value"].iloc[-1])
+        # Forecasts grow from the last figure as published; a revision that put it below the
+        # non-decreasing estimate stands until a later report says otherwise.
+        self.last_value_ = self.published_last_
         self.label_ = series_label(y)
         spacing = reports["date"].diff().dt.days.dropna()
         self.report_spacing_ = float(spacing.median()) if len(spacing) else 1.0
@@ -123,9 +132,18 @@ class Forecaster:
         observed = self.reports_[["date", "value"]].reset_index(drop=True)
         return Projection(
             frame, observed, by="model", levels=tuple(levels),
-            details={self.name: {"model": repr(self), "filled_days": int(self.filled_.sum())}},
+            details={self.name: self._details()},
+            notes=[self.revisions_.describe()] if self.revisions_.count else [],
             series=self.label_, samples={self.name: samples},
         )  # fmt: skip
+
+    def _details(self) -> dict[str, Any]:
+        """What the projection's details say about this model (models add their own)."""
+        return {
+            "model": repr(self),
+            "filled_days": int(self.filled_.sum()),
+            "revisions": self.revisions_.count,
+        }
 
     def sample(
         self, horizon: int, X_future: pd.DataFrame | None = None, draws: int = 1000, seed: int = 0
@@ -166,31 +184,12 @@ class Forecaster:
         raise NotImplementedError
 
 
-def _reports(y: pd.DataFrame) -> pd.DataFrame:
-    if not isinstance(y, pd.DataFrame) or not {"date", "value", "kind"} <= set(y.columns):
-        raise DataError("expected one series in the counts schema (see forecast.read_counts)")
-    require_one_series(y, what="counts")
-    if "published" in y and y.duplicated("date").any():
-        raise DataError(
-            "counts hold several vintages of the same dates; take one view first with "
-            "forecast.as_of(counts, date)"
-        )
-    kind = y["kind"].iloc[0]
-    if kind == "stock":
-        raise ModelError(
-            "time-series models forecast flows and their running total; this series is a stock "
-            "(people present). Forecast its changes with a flow series, or use "
-            "forecast.project(..., curve='return')"
-        )
-    series = to_cumulative(y) if kind == "flow" else y.sort_values("date")
-    values = series["value"].to_numpy(dtype=float)
-    if np.any(np.diff(values) < 0):
-        at = int(np.argmax(np.diff(values) < 0))
-        raise ModelError(
-            f"the cumulative series falls on {series['date'].iloc[at + 1]:%Y-%m-%d} "
-            f"({values[at]:,.0f} -> {values[at + 1]:,.0f}); correct the revision first"
-        )
-    return series.reset_index(drop=True)
+def _reports(y: pd.DataFrame, on_decrease: str) -> tuple[pd.DataFrame, pd.DataFrame, Revisions]:
+    """One series' totals as published, as a non-decreasing total (falls read as revisions),
+    and what was revised."""
+    reported = cumulative_reports(y)
+    values, revisions = monotone(reported, on_decrease=on_decrease)
+    return reported, reported.assign(value=values, kind="cumulative"), revisions
 
 
 def _align(X: pd.DataFrame, dates: pd.DatetimeIndex, name: str) -> np.ndarray:

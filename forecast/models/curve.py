@@ -35,7 +35,8 @@ class CurveModel(Forecaster):
         usable = self.ceiling if self.ceiling and self.ceiling > y[-1] else None
         scenario = Scenario("central", self.curve, usable, "prior" if usable else "free")
         self.fit_ = fit_scenario(scenario, t, y)
+        self.anchor_ = float(y[-1])
 
     def _predict(self, horizon, draws, rng, X_future):
         paths, _ = self.fit_.draw(horizon, draws, rng)
-        return paths - self.last_value_
+        return paths - self.anchor_

@@ -1,6 +1,9 @@
 """A skill-weighted ensemble: members weighted by how well they forecast this series before.
 
-Weights are inverse squared scores: each member is backtested on the series itself (rolling
+Before a series has a track record the ensemble is the reference class (`forecast.reference`):
+with a few reports nothing else can be scored. Then the weights move toward inverse squared
+scores, in proportion to the number of scored origins: each member is backtested on the series
+itself (rolling
 origins in its recent past, each seeing only data up to itself), scored by the continuous ranked
 probability score (CRPS) of its cumulative forecast at `weight_horizon` days, scaled by the
 level; a member's weight is proportional to 1 / its mean score squared (the inverse-MSE rule of
@@ -16,13 +19,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, ModelError
+from ..errors import DataError, ModelError, ScenarioError
 from .base import Forecaster
 
-#: One member of each family: the baseline, two statistical models, machine learning, and the
-#: structural curves. Trend-extrapolating baselines (drift, local trend) are left out: their
-#: log-flow trends explode over months.
-DEFAULT_MEMBERS = ("naive", "ets", "arima", "gbm", "scenario")
+#: The reference class first (what past crises teach), then one member of each family: the
+#: baseline, two statistical models, machine learning, and the structural curves.
+#: Trend-extrapolating baselines (drift, local trend) are left out: their log-flow trends
+#: explode over months.
+DEFAULT_MEMBERS = ("reference", "naive", "ets", "arima", "gbm", "scenario")
+#: Weight of each member before the series has a track record: the reference class alone, whose
+#: bands are calibrated across past crises. A member's own skill on this series takes over as
+#: scored origins accumulate (`PRIOR_ORIGINS` scored origins weigh as much as the prior).
+PRIOR_WEIGHTS = {"reference": 1.0}
+PRIOR_ORIGINS = 6
 
 
 def crps_from_samples(samples: np.ndarray, truth: float) -> float:
@@ -59,7 +68,7 @@ class Ensemble(Forecaster):
     """
 
     name = "ensemble"
-    min_points = 21
+    min_points = 2
     predicts_cumulative = True
 
     def __init__(
@@ -77,33 +86,55 @@ class Ensemble(Forecaster):
     def _fit(self, flows: np.ndarray, X: np.ndarray | None) -> None:
         from . import make_model
 
-        members = [make_model(m) for m in self.members]
         series = self._series()
-        fitted, names = [], []
-        for member in members:
+        fitted, names, left_out = [], [], {}
+        for member in (make_model(m) for m in self.members):
             try:
                 fitted.append(member.clone().fit(series))
                 names.append(member.name)
-            except (ModelError, DataError):
-                continue
+            except (ModelError, DataError, ScenarioError) as exc:
+                left_out[member.name] = str(exc)
         if not fitted:
-            raise ModelError("no ensemble member could be fitted to this series")
+            raise ModelError(
+                "no ensemble member could be fitted to this series: "
+                + "; ".join(f"{k}: {v}" for k, v in left_out.items())
+            )
         if self.weights is not None:
             raw = np.array([self.weights.get(n, 0.0) for n in names], dtype=float)
         else:
-            raw = np.array([1.0 / max(self._score(m, series), 1e-9) ** 2 for m in fitted])
+            raw = self._learnt_weights(fitted, names, series)
         if not np.any(raw > 0):
             raise ModelError("every ensemble weight is zero")
         self.members_ = fitted
         self.weights_ = dict(zip(names, raw / raw.sum(), strict=True))
+        self.left_out_ = left_out
+
+    def _learnt_weights(self, fitted: list[Forecaster], names: list[str], series) -> np.ndarray:
+        scores = [self._score(m, series) for m in fitted]
+        scored = max(n for _, n in scores)
+        skill = np.array([1.0 / max(s, 1e-9) ** 2 if n else 0.0 for s, n in scores])
+        prior = np.array([PRIOR_WEIGHTS.get(n, 0.0) for n in names])
+        if not prior.any():
+            prior = np.ones(len(names))
+        if not skill.any() or not np.isfinite(skill).all():
+            return prior / prior.sum()
+        trust = scored / (scored + PRIOR_ORIGINS)
+        return trust * skill / skill.sum() + (1 - trust) * prior / prior.sum()
+
+    def _details(self) -> dict:
+        left = "; ".join(f"{k} ({v})" for k, v in self.left_out_.items())
+        return {
+            **super()._details(),
+            "weights": {k: round(v, 3) for k, v in self.weights_.items()},
+            "left_out": left or "none",
+        }
 
     def _series(self) -> pd.DataFrame:
-        reports = self.reports_.copy()
-        reports["kind"] = "cumulative"
-        return reports
+        return self.reported_
 
-    def _score(self, member: Forecaster, series: pd.DataFrame) -> float:
-        """Mean relative CRPS of `member` over the last `origins` weekly origins."""
+    def _score(self, member: Forecaster, series: pd.DataFrame) -> tuple[float, int]:
+        """Mean relative CRPS of `member` over the last `origins` weekly origins, and how many
+        origins were scored."""
         end = series["date"].iloc[-1]
         scores = []
         for k in range(1, self.origins + 1):
@@ -117,10 +148,10 @@ class Ensemble(Forecaster):
                 model = member.clone().fit(train)
                 gap = (origin - model.last_date_).days
                 samples = model.sample(self.weight_horizon + gap, draws=200, seed=k)[:, -1]
-            except (ModelError, DataError):
-                return np.inf
+            except (ModelError, DataError, ScenarioError):
+                continue
             scores.append(crps_from_samples(samples, float(truth.iloc[0])) / float(truth.iloc[0]))
-        return float(np.mean(scores)) if scores else 1.0
+        return (float(np.mean(scores)), len(scores)) if scores else (1.0, 0)
 
     def _predict(self, horizon, draws, rng, X_future):
         names = list(self.weights_)
@@ -130,5 +161,6 @@ class Ensemble(Forecaster):
         for member, count in zip(self.members_, counts, strict=True):
             if count:
                 seed = int(rng.integers(0, 2**31))
-                parts.append(member.sample(horizon, draws=int(count), seed=seed) - self.last_value_)
+                paths = member.sample(horizon, draws=int(count), seed=seed)
+                parts.append(paths - member.last_value_)
         return np.vstack(parts)

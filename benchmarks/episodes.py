@@ -1,0 +1,225 @@
+"""Forecasts against what really happened, on every episode of the reference class.
+
+For each bundled episode (`forecast.episodes`), cut the total at 7, 14, 30, 60, 120 and 240 days
+after its first report, forecast with only what was reported by then, and compare +7, +30 and
++90 days (counted from the cut-off) with what was reported later. Anything learnt from the
+reference class is learnt **leave-one-episode-out**: the episode being forecast is removed from
+what the method learns (`forecast.reference.learn(exclude=[episode])`). No upper estimate is
+used (none is bundled for these crises), so this measures the methods alone.
+
+Methods: the default projection (`forecast.project`, its central scenario), the ensemble, each
+model of `forecast.models`, and two baselines computed here: naive (the last reported daily flow
+carried forward: the last increment divided by the days it covers) and flat (the last value
+carried forward).
+
+The truth for a target date is the last report on or before it if within 3 days, else the
+linear interpolation between the reports around it when they are at most 31 days apart (monthly
+series); otherwise the target is not scored.
+
+Metrics per method, stage (early: cut-off up to day 30; late) and horizon: median absolute
+percentage error of the median, the worst ratio between forecast and truth (max of
+forecast/truth and truth/forecast), coverage of the 80% and 95% bands, and the weighted interval
+score on a log scale (the median and the 80% and 95% intervals of log counts; lower is better).
+
+Run: .venv/bin/python benchmarks/episodes.py [--models naive,ets,...] [--jobs 2]
+Prints Markdown tables; writes benchmarks/episodes_results.csv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+
+import forecast
+from forecast import episodes
+from forecast.models import Ensemble, ReferenceClassModel, make_model
+from forecast.models.ensemble import DEFAULT_MEMBERS
+from forecast.reference import learn
+from forecast.revisions import cumulative_reports
+
+CUTS = (7, 14, 30, 60, 120, 240)
+HORIZONS = (7, 30, 90)
+LEVELS = (0.8, 0.95)
+ALL_MODELS = ("naive", "drift", "mean", "ets", "arima", "local_trend", "gbm", "scenario")
+OUT = Path(__file__).with_name("episodes_results.csv")
+
+
+def truth_at(reports: pd.DataFrame, date: pd.Timestamp) -> float | None:
+    """What was reported for `date` (see the module docstring), or None."""
+    known = reports[reports["date"] <= date]
+    if known.empty:
+        return None
+    if (date - known["date"].iloc[-1]).days <= 3:
+        return float(known["value"].iloc[-1])
+    later = reports[reports["date"] > date]
+    if later.empty or (later["date"].iloc[0] - known["date"].iloc[-1]).days > 31:
+        return None
+    a, b = known.iloc[-1], later.iloc[0]
+    weight = (date - a["date"]).days / (b["date"] - a["date"]).days
+    return float(a["value"] + (b["value"] - a["value"]) * weight)
+
+
+def log_wis(truth: float, median: float, bands: dict[float, tuple[float, float]]) -> float:
+    """Weighted interval score of log counts (Bracher et al. 2021), from a median and bands.
+
+    Examples
+    --------
+    >>> round(log_wis(100.0, 100.0, {0.8: (50.0, 200.0)}), 3)
+    0.924
+    """
+    y = np.log(truth)
+    total = 0.5 * abs(y - np.log(median))
+    for level, (low, high) in bands.items():
+        alpha = 1 - level
+        lo, hi = np.log(max(low, 1.0)), np.log(max(high, 1.0))
+        score = (hi - lo) + 2 / alpha * (max(lo - y, 0) + max(y - hi, 0))
+        total += alpha / 2 * score
+    return float(total / (len(bands) + 0.5))
+
+
+def cases() -> list[tuple[str, int]]:
+    return [(episode, cut) for episode in episodes.ids() for cut in CUTS]
+
+
+def _methods(episode: str, models: tuple[str, ...]):
+    """The methods for one held-out episode, each learning without it."""
+    ref = learn(exclude=[episode])
+    members = tuple(
+        ReferenceClassModel(reference=ref) if m == "reference" else m for m in DEFAULT_MEMBERS
+    )
+    methods = {"reference": ReferenceClassModel(reference=ref)}
+    methods.update({m: make_model(m) for m in models})
+    methods["ensemble"] = Ensemble(members=members)
+    return ref, methods
+
+
+def run_case(episode: str, cut: int, models: tuple[str, ...]) -> list[dict]:
+    warnings.simplefilter("ignore")
+    series = episodes.total(episode)
+    reports = cumulative_reports(series)
+    reports = reports[reports["value"].cummax() > 0].reset_index(drop=True)
+    first = reports["date"].iloc[0]
+    cut_date = first + pd.Timedelta(days=cut)
+    known = series[(series["date"] <= cut_date) & (series["date"] >= first)]
+    if len(known) < 3:
+        return []
+    truths = {h: truth_at(reports, cut_date + pd.Timedelta(days=h)) for h in HORIZONS}
+    if all(v is None for v in truths.values()):
+        return []
+    last_date = known["date"].max()
+    gap = (cut_date - last_date).days
+    days = max(HORIZONS) + gap
+    ref, methods = _methods(episode, models)
+    forecasts: dict[str, pd.DataFrame | str] = {}
+    start = time.perf_counter()
+    try:
+        proj = forecast.project(known, horizon=days, reference=ref)
+        forecasts["default projection"] = proj.frame[proj.frame["scenario"] == "central"]
+    except Exception as exc:  # a refusal is a result: count it
+        forecasts["default projection"] = f"{type(exc).__name__}: {exc}"
+    seconds = {"default projection": time.perf_counter() - start}
+    for name, model in methods.items():
+        start = time.perf_counter()
+        try:
+            forecasts[name] = model.clone().fit(known).predict(days, levels=LEVELS).frame
+        except Exception as exc:
+            forecasts[name] = f"{type(exc).__name__}: {exc}"
+        seconds[name] = time.perf_counter() - start
+    reported = cumulative_reports(known)
+    last, before = reported.iloc[-1], reported.iloc[-2]
+    flow = (last["value"] - before["value"]) / max((last["date"] - before["date"]).days, 1)
+    rows = []
+    for horizon, truth in truths.items():
+        if truth is None or truth <= 0:
+            continue
+        target = cut_date + pd.Timedelta(days=horizon)
+        ahead = (target - last_date).days
+        base = {"episode": episode, "cut": cut, "horizon": horizon, "truth": truth}
+        rows.append({**base, "method": "naive (baseline)", "median": last["value"] + flow * ahead})
+        rows.append({**base, "method": "flat (baseline)", "median": float(last["value"])})
+        for name, frame in forecasts.items():
+            if isinstance(frame, str):
+                rows.append({**base, "method": name, "error": frame})
+                continue
+            row = frame[frame["date"] == target].iloc[0]
+            rows.append(
+                {
+                    **base,
+                    "method": name,
+                    "median": row["median"],
+                    "lo_80": row["lo_80"],
+                    "hi_80": row["hi_80"],
+                    "lo_95": row["lo_95"],
+                    "hi_95": row["hi_95"],
+                    "seconds": seconds[name],
+                }
+            )
+    return rows
+
+
+def score(results: pd.DataFrame) -> pd.DataFrame:
+    """Per-row errors: APE, worst ratio, coverage and log WIS (where bands exist)."""
+    out = results.copy()
+    median = out["median"].clip(lower=1.0)
+    out["ape"] = 100 * (median - out["truth"]).abs() / out["truth"]
+    out["ratio"] = np.exp(np.abs(np.log(median / out["truth"])))
+    has_bands = out["lo_80"].notna() if "lo_80" in out else pd.Series(False, index=out.index)
+    for level in (80, 95):
+        inside = (out[f"lo_{level}"] <= out["truth"]) & (out["truth"] <= out[f"hi_{level}"])
+        out[f"in_{level}"] = inside.where(has_bands)
+    out["log_wis"] = [
+        log_wis(r.truth, max(r.median, 1.0), {0.8: (r.lo_80, r.hi_80), 0.95: (r.lo_95, r.hi_95)})
+        if ok
+        else np.nan
+        for r, ok in zip(out.itertuples(), has_bands, strict=True)
+    ]
+    out["stage"] = np.where(out["cut"] <= 30, "early (day 7-30)", "late (day 60-240)")
+    return out
+
+
+def table(scored: pd.DataFrame) -> pd.DataFrame:
+    ok = scored[scored["median"].notna()]
+    grouped = ok.groupby(["stage", "horizon", "method"])
+    summary = grouped.agg(
+        n=("ape", "size"),
+        median_ape=("ape", "median"),
+        worst_ratio=("ratio", "max"),
+        cover_80=("in_80", "mean"),
+        cover_95=("in_95", "mean"),
+        log_wis=("log_wis", "mean"),
+    ).reset_index()
+    refusals = scored[scored["median"].isna()].groupby("method").size()
+    summary["refused"] = summary["method"].map(refusals).fillna(0).astype(int)
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", default=",".join(ALL_MODELS))
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    models = tuple(m for m in args.models.split(",") if m)
+    start = time.perf_counter()
+    nested = Parallel(n_jobs=args.jobs)(
+        delayed(run_case)(episode, cut, models) for episode, cut in cases()
+    )
+    results = pd.DataFrame([row for rows in nested for row in rows])
+    scored = score(results)
+    scored.to_csv(OUT, index=False)
+    summary = table(scored)
+    pd.set_option("display.width", 200)
+    for (stage, horizon), part in summary.groupby(["stage", "horizon"], sort=True):
+        print(f"\n### {stage}, +{horizon} days\n")
+        part = part.sort_values("median_ape")
+        print(part.drop(columns=["stage", "horizon"]).to_markdown(index=False, floatfmt=".2f"))
+    print(f"\n{len(results)} forecasts in {time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""The reference-class forecast (`forecast.reference`) behind the time-series interface."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..reference import ReferenceClass, default, state
+from .base import Forecaster
+
+
+class ReferenceClassModel(Forecaster):
+    """What past crises say follows from this series' level, age and recent flows.
+
+    Answers from 3 reports on; its bands are calibrated across past crises, not on the series'
+    own fit (see `forecast.reference`).
+
+    Parameters
+    ----------
+    exclude
+        Episode ids left out of the reference class (leave-one-episode-out evaluation).
+    reference
+        A reference class learnt elsewhere (`forecast.reference.learn`); overrides `exclude`.
+
+    Examples
+    --------
+    >>> import forecast
+    >>> mali = forecast.episodes.total("mali2012")
+    >>> model = ReferenceClassModel(exclude=("mali2012",)).fit(forecast.as_of(mali, "2012-04-30"))
+    >>> proj = model.predict(30)
+    >>> bool((proj.frame["lo_80"] <= proj.frame["median"]).all())
+    True
+    """
+
+    name = "reference"
+    min_points = 2
+    predicts_cumulative = True
+
+    def __init__(
+        self, exclude: tuple[str, ...] = (), reference: ReferenceClass | None = None
+    ) -> None:
+        self.exclude = exclude
+        self.reference = reference
+
+    def _fit(self, flows: np.ndarray, X: np.ndarray | None) -> None:
+        reports = self.reports_
+        days = (reports["date"] - reports["date"].iloc[0]).dt.days.to_numpy(dtype=float)
+        self.reference_ = self.reference or default(tuple(sorted(self.exclude)))
+        self.state_ = state(days, reports["value"].to_numpy(dtype=float), self.published_last_)
+
+    def _predict(self, horizon, draws, rng, X_future):
+        paths, _ = self.reference_.sample(self.state_, horizon, draws, rng)
+        # Draws come sorted by rank; shuffle so that a mixture taking the first n is unbiased.
+        return rng.permutation(paths) - self.last_value_
+
+    def _details(self) -> dict[str, Any]:
+        return {**super()._details(), "reference_class": ", ".join(self.reference_.episodes)}
