@@ -157,6 +157,10 @@ def _backtest(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    # The report only writes files: no window, whatever display the scheduler's machine has.
+    matplotlib.use("Agg")
     from .report import run_report
 
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]

@@ -16,16 +16,23 @@ def explore_scenarios(
     """Sliders for the ceiling (as a multiple of the given one) and the horizon that redraw the
     scenario chart; without ipywidgets, the chart for the given values.
 
+    Returns
+    -------
+    ipywidgets.interactive or matplotlib.figure.Figure
+        The widget (shown when it is the last expression of a notebook cell), or the chart.
+
     Examples
     --------
     >>> import forecast
     >>> counts = forecast.read_counts("data/ukraine_2022.csv", on_decrease="ignore")
     >>> one = forecast.select_series(counts, measure="cumulative_border_crossings_from_ukraine",
     ...                              destination="All neighbouring countries (UNHCR total)")
-    >>> figure = explore_scenarios(forecast.as_of(one, "2022-03-01"), ceiling=7e6, horizon=30)
+    >>> view = explore_scenarios(forecast.as_of(one, "2022-03-01"), ceiling=7e6, horizon=30)
+    >>> type(view).__name__ in ("interactive", "Figure")
+    True
     """
 
-    def draw(multiple: float = 1.0, days: int = horizon):
+    def figure(multiple: float = 1.0, days: int = horizon):
         value = ceiling * multiple
         scenario = Scenario(
             f"ceiling {value / 1e6:.1f}M", curve, value, "fixed", assumptions="chosen by slider"
@@ -35,9 +42,17 @@ def explore_scenarios(
     try:
         import ipywidgets
     except ImportError:
-        return draw()
-    return ipywidgets.interact(
-        draw,
-        multiple=ipywidgets.FloatSlider(value=1.0, min=0.5, max=3.0, step=0.1),
-        days=ipywidgets.IntSlider(value=horizon, min=7, max=365, step=7),
+        return figure()
+
+    def redraw(multiple: float, days: int) -> None:
+        # ipywidgets shows the pyplot figures a callback draws; returning the figure as well
+        # would show it twice.
+        figure(multiple, days)
+
+    return ipywidgets.interactive(
+        redraw,
+        multiple=ipywidgets.FloatSlider(
+            value=1.0, min=0.5, max=3.0, step=0.1, description="ceiling x"
+        ),
+        days=ipywidgets.IntSlider(value=horizon, min=7, max=365, step=7, description="days"),
     )

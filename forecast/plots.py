@@ -1,14 +1,16 @@
-"""Charts: every function takes an optional matplotlib Axes and returns the Figure."""
+"""Charts: every function takes an optional matplotlib Axes and returns the Figure.
+
+The backend is never chosen here: in JupyterLab the inline backend shows the charts, on a
+machine without a display matplotlib falls back to Agg by itself, and the report command picks
+Agg explicitly because it only writes files.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import matplotlib
-import pandas as pd
-
-matplotlib.use("Agg", force=False)  # headless-safe: reports run under cron with no display
 import matplotlib.pyplot as plt
+import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 if TYPE_CHECKING:

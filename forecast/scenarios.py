@@ -379,7 +379,8 @@ def _reference_projection(
         caps = np.maximum(estimate * np.exp(CEILING_SD_LOG * norm.ppf(ranks)), latest)
     if bounds is not None:
         caps = np.minimum(caps, bounds[1])
-    capped = np.minimum(paths, caps[:, None])
+    # A forecast of the total never starts below the latest figure as published.
+    capped = np.maximum(np.minimum(paths, caps[:, None]), latest)
     dates = pd.date_range(series["date"].iloc[-1] + pd.Timedelta(days=1), periods=horizon)
     who = source or "reported"
     parts = {
