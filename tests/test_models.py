@@ -70,10 +70,10 @@ def test_seasonal_model_refuses_a_series_reported_weekly(ukraine_total):
         MODELS["seasonal_naive"]().fit(weekly)
 
 
-def test_stocks_are_refused_with_the_alternative_named():
+def test_a_registered_population_is_forecast_as_a_growing_total():
     stock = _flows(np.arange(30) + 100.0).assign(kind="stock", measure="refugees_total")
-    with pytest.raises(forecast.ModelError, match="curve='return'"):
-        Naive().fit(stock)
+    proj = Naive().fit(stock).predict(7)
+    assert proj.frame["median"].iloc[0] >= 129
 
 
 # -- each model's structure ------------------------------------------------------------------

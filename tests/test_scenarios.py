@@ -180,9 +180,9 @@ def test_too_few_points_are_refused(ukraine_total):
         forecast.project(ukraine_total.head(2), horizon=5)
 
 
-def test_a_falling_cumulative_series_is_refused_with_its_dates():
-    with pytest.raises(forecast.ScenarioError, match="2022-03-03 300 -> 2022-03-04 250"):
-        forecast.project(_series([100, 200, 300, 250, 400]), horizon=5)
+def test_a_falling_cumulative_series_is_projected_as_revised():
+    proj = forecast.project(_series([100, 200, 300, 250, 400]), horizon=5)
+    assert "Revised down once, by 17%" in proj.summary()
 
 
 def test_several_series_are_refused_with_a_list():
@@ -191,13 +191,13 @@ def test_several_series_are_refused_with_a_list():
         forecast.project(counts, horizon=5)
 
 
-def test_a_stock_needs_the_return_curve():
+def test_a_stock_is_projected_as_a_growing_total_by_default():
     rng = np.random.default_rng(3)
     t = np.arange(1.0, 200)
     stock = curves.growth_then_return(t, 1e6, 0.1, 30.0, 0.5, 0.05, 120.0)
     stock = stock * np.exp(rng.normal(0, 0.01, t.size))
-    with pytest.raises(forecast.ScenarioError, match="curve='return'"):
-        forecast.project(_series(stock, kind="stock"), horizon=30)
+    proj = forecast.project(_series(stock, kind="stock"), horizon=30)
+    assert "Revised down" in proj.summary()
 
 
 def test_scenarios_from_toml_refuse_unknown_keys():

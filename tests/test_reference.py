@@ -1,0 +1,150 @@
+"""Revisions are data, the reference class of past crises, and what every default answer promises
+on messy series: ordered scenarios, growing quantiles, no refusal for a fall, the note kept."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import forecast
+from forecast import episodes
+from forecast.data.validate import SCHEMA
+from forecast.models import MODELS
+from forecast.reference import learn
+
+FAST_MODELS = ("naive", "drift", "mean", "ets", "reference", "scenario", "ensemble")
+
+
+def _series(values, kind="cumulative", start="2015-04-10", step=1):
+    dates = pd.date_range(start, periods=len(values), freq=f"{step}D")
+    return pd.DataFrame(
+        {"date": dates, "origin": "X", "destination": "total", "measure": "refugees_registered",
+         "kind": kind, "value": np.asarray(values, dtype=float), "source": "synthetic"}
+    )  # fmt: skip
+
+
+# -- the reference class ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("episode_id", episodes.ids())
+def test_every_episode_loads_validated_with_a_source_on_every_row(episode_id):
+    counts = episodes.load(episode_id)
+    assert set(SCHEMA) <= set(counts.columns)
+    assert counts["source"].str.strip().str.len().gt(0).all()
+    assert counts["value"].ge(0).all() and counts["date"].notna().all()
+    total = episodes.total(episode_id)
+    assert total[["origin", "destination", "measure"]].drop_duplicates().shape[0] == 1
+
+
+def test_the_catalog_lists_each_episode_with_its_dates_rows_and_source():
+    table = episodes.catalog()
+    assert list(table["id"]) == episodes.ids()
+    assert {"id", "origin", "measure", "first", "last", "rows", "source"} <= set(table.columns)
+    mali = table.set_index("id").loc["mali2012"]
+    # Values from data/episodes/README.md, read off the source files, not from this code.
+    assert mali["first"] == pd.Timestamp("2012-02-29") and mali["rows"] == 133
+    assert table.set_index("id").loc["ssudan2013", "rows"] == 515
+
+
+def test_a_held_aside_crisis_is_not_in_the_reference_class():
+    held_aside = ("rohingya", "syria", "sudan2023", "car", "tigray", "ethiopia")
+    assert not any(word in i for i in episodes.ids() for word in held_aside)
+
+
+def test_the_left_out_episode_never_reaches_the_prior():
+    series = {i: episodes.total(i) for i in episodes.ids()}
+    honest = learn(series, exclude=["mali2012"])
+    poisoned = dict(series)
+    poisoned["mali2012"] = series["mali2012"].assign(value=series["mali2012"]["value"] * 50)
+    assert "mali2012" not in honest.episodes and "mali2012" not in honest.rows
+    np.testing.assert_array_equal(
+        honest.coefficients, learn(poisoned, exclude=["mali2012"]).coefficients
+    )
+    # ... while the same change, on an episode that is learnt from, does move it.
+    assert not np.array_equal(
+        honest.coefficients, learn(poisoned, exclude=["burundi2015"]).coefficients
+    )
+
+
+def test_an_early_surge_is_not_extrapolated_without_bound():
+    # Doubling every two days for a week: naive carried forward gives ~19 million in 90 days.
+    surge = _series(1000 * 2 ** (np.arange(8) / 2))
+    proj = forecast.project(surge, horizon=90)
+    last = surge["value"].iloc[-1]
+    central = proj.frame[proj.frame["scenario"] == "central"]
+    assert central["median"].iloc[-1] < 30 * last
+    assert central["median"].iloc[-1] > last
+
+
+# -- revisions -----------------------------------------------------------------------------
+
+
+def test_a_fall_is_modelled_and_said_in_the_summary():
+    mali = forecast.as_of(episodes.total("mali2012"), "2013-01-10")
+    proj = forecast.project(mali, horizon=30)
+    summary = proj.summary()
+    assert "Revised down" in summary and "33% on 2012-12-31" in summary
+
+
+def test_on_decrease_error_keeps_the_strict_behaviour():
+    with pytest.raises(forecast.DataError, match=r"2022-03-04 \(300 -> 250\)"):
+        forecast.project(_series([100, 200, 300, 250, 400], start="2022-03-01"), horizon=5,
+                         on_decrease="error")  # fmt: skip
+    with pytest.raises(forecast.DataError, match="falls"):
+        forecast.forecast(_series([100, 200, 300, 250, 400]), model="naive", horizon=5,
+                          on_decrease="error")  # fmt: skip
+
+
+def test_the_ensemble_answers_from_three_reports_and_names_who_was_left_out():
+    proj = forecast.forecast(_series([1000, 5000, 12000], step=3), model="ensemble", horizon=30)
+    left_out = proj.details["ensemble"]["left_out"]
+    assert "ets" in left_out and "gbm" in left_out
+    assert proj.frame["median"].iloc[-1] > 12000
+
+
+@st.composite
+def messy_series(draw):
+    """A growing total with reporting noise: falls (re-registration), one-off steps (a country
+    added), irregular spacing."""
+    n = draw(st.integers(min_value=3, max_value=40))
+    growth = draw(st.lists(st.floats(0.0, 0.3), min_size=n, max_size=n))
+    values = 1000 * np.exp(np.cumsum(growth))
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(1, n - 1))
+        values[at:] *= draw(st.sampled_from([0.6, 0.8, 0.95, 1.5, 2.5]))
+    step = draw(st.sampled_from([1, 3, 7]))
+    return _series(np.round(values), kind=draw(st.sampled_from(["cumulative", "stock"])), step=step)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(series=messy_series())
+def test_messy_series_give_ordered_scenarios_and_growing_quantiles(series):
+    proj = forecast.project(series, horizon=30, draws=300)
+    frame = proj.frame.pivot(index="date", columns="scenario")
+    for column in ("median", "lo_80", "hi_80", "lo_95", "hi_95"):
+        assert (frame[column]["low"] <= frame[column]["central"] + 1e-6).all()
+        assert (frame[column]["central"] <= frame[column]["high"] + 1e-6).all()
+        for scenario in ("low", "central", "high"):
+            assert np.all(np.diff(frame[column][scenario]) >= -1e-6)
+    fell = bool((series["value"].diff() < 0).any())
+    assert ("Revised down" in proj.summary()) == fell
+
+
+@pytest.mark.parametrize("name", FAST_MODELS)
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(series=messy_series())
+def test_every_model_takes_a_messy_series(name, series):
+    try:
+        proj = forecast.forecast(series, model=name, horizon=14, draws=200)
+    except forecast.ModelError as exc:
+        assert "at least" in str(exc)  # too short for this model: said, not a crash
+        assert MODELS[name].min_points > 2
+        return
+    frame = proj.frame
+    for column in ("median", "lo_80", "hi_80", "lo_95", "hi_95"):
+        assert np.all(np.diff(frame[column]) >= -1e-6)
+    assert (frame["lo_95"] <= frame["lo_80"] + 1e-6).all()
+    assert (frame["hi_80"] <= frame["hi_95"] + 1e-6).all()
+    if (series["value"].diff() < 0).any():
+        assert "Revised down" in proj.summary()
