@@ -4,6 +4,7 @@ Read reported counts (:func:`read_counts`), keep every vintage (:class:`Archive`
 scenario and time-series models whose projections land in notebooks, scripts and PDF reports.
 """
 
+from . import episodes, reference
 from ._version import __version__
 from .archive import Archive
 from .backtest import backtest, skill_table
@@ -38,6 +39,7 @@ __all__ = [
     "__version__",
     "as_of",
     "backtest",
+    "episodes",
     "extract_figures",
     "forecast",
     "forecast_many",
@@ -46,6 +48,7 @@ __all__ = [
     "model_inputs",
     "project",
     "read_counts",
+    "reference",
     "regularize",
     "select_series",
     "skill_table",

@@ -102,7 +102,7 @@ def state(days: np.ndarray, level: np.ndarray, reported: float | None = None) ->
             flows.append(0.0)
             continue
         before = float(np.interp(now - span, days, level))
-        flows.append((level[-1] - before) / span)
+        flows.append(float((level[-1] - before) / span))
     anchor = float(level[-1]) if reported is None else float(reported)
     return State(anchor, float(now - days[0] + 1), tuple(flows))
 
@@ -144,12 +144,10 @@ class ReferenceClass:
         below = np.einsum("df,dqf->dq", features, self.coefficients[low])
         above = np.einsum("df,dqf->dq", features, self.coefficients[high])
         z = (1 - weight) * below + weight * above
-        z = np.sort(z, axis=1)
+        z = _widen_tails(np.sort(z, axis=1), np.asarray(self.quantiles))
         return np.maximum.accumulate(z, axis=0)
 
-    def sample(
-        self, current: State, days: int, draws: int, rng: np.random.Generator
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def sample(self, current: State, days: int, draws: int) -> tuple[np.ndarray, np.ndarray]:
         """Comonotone draws of the total on each day, and the quantile rank of each draw.
 
         Each draw follows one quantile rank across all days (a crisis that turns out large is
@@ -157,7 +155,9 @@ class ReferenceClass:
         high scenarios) keeps scenarios ordered at every date.
         """
         z = self.quantile_paths(current, days)
-        ranks = np.sort(rng.uniform(0.002, 0.998, draws))
+        # Evenly spaced ranks (stratified sampling): the draws' quantiles are the model's own,
+        # without Monte Carlo noise, and a scenario's median sits exactly at its middle rank.
+        ranks = np.clip((np.arange(draws) + 0.5) / draws, 0.002, 0.998)
         scores = norm.ppf(ranks)
         grid = norm.ppf(np.asarray(self.quantiles))
         paths = np.empty((draws, days))
@@ -165,6 +165,32 @@ class ReferenceClass:
             paths[:, day] = _interp_extrapolate(scores, grid, z[day])
         paths = np.maximum.accumulate(paths, axis=1)
         return current.level * np.exp(paths), ranks
+
+
+def _widen_tails(z: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
+    """Tails at least as wide as a normal's with the inner quantiles' spread.
+
+    Extreme quantile lines fitted on few crises can cross or collapse onto inner ones where a
+    feature sits at the edge of what was seen (a series three days old). Each quantile's distance
+    from the median is kept at least the inner neighbour's distance scaled as a normal
+    distribution's would be, so a 95% band is never as narrow as the 80% band.
+    """
+    scores = norm.ppf(quantiles)
+    middle = int(np.argmin(np.abs(quantiles - 0.5)))
+    out = z.copy()
+    for j in range(middle + 1, len(quantiles)):
+        inner = j - 1
+        if inner == middle:
+            continue
+        floor = out[:, middle] + (out[:, inner] - out[:, middle]) * scores[j] / scores[inner]
+        out[:, j] = np.maximum(out[:, j], floor)
+    for j in range(middle - 1, -1, -1):
+        inner = j + 1
+        if inner == middle:
+            continue
+        floor = out[:, middle] + (out[:, inner] - out[:, middle]) * scores[j] / scores[inner]
+        out[:, j] = np.minimum(out[:, j], floor)
+    return out
 
 
 def _interp_extrapolate(x: np.ndarray, xp: np.ndarray, fp: np.ndarray) -> np.ndarray:

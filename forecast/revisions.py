@@ -118,7 +118,7 @@ def monotone(reports: pd.DataFrame, *, on_decrease: str = "revise") -> tuple[np.
     ...     "destination": "total", "kind": "stock"})
     >>> values, revisions = monotone(reports)
     >>> values.tolist(), revisions.count
-    ([132.67, 132.67, 132.67, 150.0, 160.0], 1)
+    ([129.33, 129.33, 129.33, 150.0, 160.0], 1)
     """
     if on_decrease not in ON_DECREASE:
         raise DataError(f"on_decrease must be one of {', '.join(ON_DECREASE)}; got {on_decrease!r}")

@@ -298,8 +298,8 @@ def project(
     notes: list[str] = [revisions.describe()] if revisions.count else []
     if scenarios is None and curve == "reference":
         return _reference_projection(
-            series, latest, horizon, estimate, bounds, source, levels, draws, rng,
-            reference, notes, label,
+            series, latest, horizon, estimate, bounds, source, levels, draws, reference,
+            notes, label,
         )  # fmt: skip
     dates = pd.date_range(series["date"].iloc[-1] + pd.Timedelta(days=1), periods=horizon)
     results: list[tuple[Scenario, CurveFit | CurveMixture, np.ndarray, np.ndarray]] = []
@@ -365,18 +365,19 @@ def project(
 
 
 def _reference_projection(
-    series, latest, horizon, estimate, bounds, source, levels, draws, rng, reference, notes, label
+    series, latest, horizon, estimate, bounds, source, levels, draws, reference, notes, label
 ) -> Projection:
     """Low / central / high from the reference class, capped by a reported upper estimate."""
     days = (series["date"] - series["date"].iloc[0]).dt.days.to_numpy(dtype=float)
     ref = reference or default_reference()
     current = state(days, series["value"].to_numpy(dtype=float), latest)
-    paths, ranks = ref.sample(current, horizon, draws, rng)
+    paths, ranks = ref.sample(current, horizon, draws)
     caps = np.full(draws, np.inf)
     if estimate is not None:
-        # The cap follows the same rank as the draw: a large outcome goes with a high reading
-        # of the estimate, so scenarios stay ordered and each median respects its own cap.
-        caps = np.maximum(estimate * np.exp(CEILING_SD_LOG * norm.ppf(ranks)), latest)
+        # What remains to come under the estimate is uncertain by a log-normal factor. The cap
+        # follows the same rank as the draw (a large outcome goes with a high reading of the
+        # estimate), so scenarios stay ordered and each median respects its own cap.
+        caps = _cap(estimate, latest, ranks)
     if bounds is not None:
         caps = np.minimum(caps, bounds[1])
     # A forecast of the total never starts below the latest figure as published.
@@ -393,9 +394,9 @@ def _reference_projection(
         frame = summarise_paths(capped[chosen], dates, levels)
         frame.insert(1, "scenario", name)
         frames.append(frame)
-        ceiling = None
-        if np.isfinite(caps).any():
-            ceiling = float(np.median(caps[chosen]))
+        ceiling = float(_cap(estimate, latest, np.array([rank]))[0]) if estimate else None
+        if bounds is not None:
+            ceiling = min(ceiling or np.inf, bounds[1])
         assumptions = f"{words} from a state like this one (level, age, recent flows)"
         if estimate is not None:
             reading = {"low": "a low", "central": "a central", "high": "a high"}[name]
@@ -427,6 +428,11 @@ def _reference_projection(
         notes=notes,
         series=label,
     )
+
+
+def _cap(estimate: float, latest: float, ranks: np.ndarray) -> np.ndarray:
+    """The reading of an upper estimate at each rank: latest + room x a log-normal factor."""
+    return latest + (estimate - latest) * np.exp(CEILING_SD_LOG * norm.ppf(ranks))
 
 
 def _spread(central, fit, paths, totals):

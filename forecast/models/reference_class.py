@@ -50,7 +50,7 @@ class ReferenceClassModel(Forecaster):
         self.state_ = state(days, reports["value"].to_numpy(dtype=float), self.published_last_)
 
     def _predict(self, horizon, draws, rng, X_future):
-        paths, _ = self.reference_.sample(self.state_, horizon, draws, rng)
+        paths, _ = self.reference_.sample(self.state_, horizon, draws)
         # Draws come sorted by rank; shuffle so that a mixture taking the first n is unbiased.
         return rng.permutation(paths) - self.last_value_
 
