@@ -72,6 +72,12 @@ def _build_parser() -> argparse.ArgumentParser:
     report.add_argument("--as-of", metavar="DATE", help="use only data published by then")
     report.add_argument("--out", metavar="DIR", help="output folder (default: the config's)")
     report.add_argument("--force", action="store_true", help="rewrite even if up to date")
+    report.add_argument(
+        "--allow-stale",
+        action="store_true",
+        help="write the report even when the data are older than data.max_data_age_days, "
+        "marked STALE on every page",
+    )
     report.add_argument("--log", metavar="FILE", help="also append the log to FILE")
     report.set_defaults(run=_report)
     return parser
@@ -173,7 +179,13 @@ def _report(args: argparse.Namespace) -> int:
     # Font subsetting chatter from the PDF renderer is not for the person reading the log.
     for noisy in ("fontTools", "weasyprint"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
-    result = run_report(args.config, as_of=args.as_of, out=args.out, force=args.force)
+    result = run_report(
+        args.config,
+        as_of=args.as_of,
+        out=args.out,
+        force=args.force,
+        allow_stale=args.allow_stale,
+    )
     print(f"{result.status}: {result.pdf}")
     return 0
 

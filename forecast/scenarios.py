@@ -385,9 +385,9 @@ def _reference_projection(
     dates = pd.date_range(series["date"].iloc[-1] + pd.Timedelta(days=1), periods=horizon)
     who = source or "reported"
     parts = {
-        "low": (ranks <= 0.2, "the lowest fifth of what followed in past crises", 0.1),
-        "central": (np.ones(draws, dtype=bool), "what followed in past crises", 0.5),
-        "high": (ranks >= 0.8, "the highest fifth of what followed in past crises", 0.9),
+        "low": (ranks <= 0.2, "the lowest fifth of past crises' outcomes", 0.1),
+        "central": (np.ones(draws, dtype=bool), "past crises' outcomes", 0.5),
+        "high": (ranks >= 0.8, "the highest fifth of past crises' outcomes", 0.9),
     }
     frames, details = [], {}
     for name, (chosen, words, rank) in parts.items():
@@ -397,10 +397,10 @@ def _reference_projection(
         ceiling = float(_cap(estimate, latest, np.array([rank]))[0]) if estimate else None
         if bounds is not None:
             ceiling = min(ceiling or np.inf, bounds[1])
-        assumptions = f"{words} from a state like this one (level, age, recent flows)"
+        assumptions = f"{words} from a similar level, age and recent flow"
         if estimate is not None:
             reading = {"low": "a low", "central": "a central", "high": "a high"}[name]
-            assumptions += f", capped by {reading} reading of the {who} upper estimate"
+            assumptions += f"; {reading} reading of the {who} estimate as cap"
         details[name] = {
             "curve": "reference class",
             "ceiling": ceiling,

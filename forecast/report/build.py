@@ -18,7 +18,7 @@ import pandas as pd
 from .._version import __version__
 from ..backtest import backtest, skill_table
 from ..data import as_of, read_counts
-from ..data.transform import select_series
+from ..data.transform import select_series, to_cumulative
 from ..errors import DataError, DataWarning, ModelError, ScenarioError
 from ..extract import Ceiling, extract_figures, model_inputs
 from ..projection import Projection, format_count
@@ -48,6 +48,26 @@ class ReportContent:
     sources: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    stale: bool = False
+
+    @property
+    def data_age_days(self) -> int:
+        """Days between the latest report of the series and the as-of date."""
+        return (pd.Timestamp(self.as_of) - self.latest_date.normalize()).days
+
+    @property
+    def label(self) -> str:
+        """The series as people name it: the configuration's label, else measure and place."""
+        return series_name(self.config)
+
+
+def series_name(config: ReportConfig) -> str:
+    """The configuration's `data.label`, else the measure in words and the place."""
+    if config.label:
+        return config.label
+    words = config.measure.replace("_", " ")
+    where = f", {config.destination}" if config.destination else ""
+    return f"{words[0].upper()}{words[1:]}{where}"
 
     def headline_numbers(self) -> dict[str, Any]:
         """The numbers a manifest records and the next report compares against."""
@@ -79,8 +99,19 @@ def file_digest(path) -> str:
     return digest.hexdigest()
 
 
-def build(config: ReportConfig, report_date: dt.date) -> ReportContent:
-    """Everything the report for `report_date` says, from data published by then only."""
+class StaleDataError(DataError):
+    """The latest report is older than the configuration's `max_data_age_days`."""
+
+
+def build(
+    config: ReportConfig, report_date: dt.date, *, allow_stale: bool = False
+) -> ReportContent:
+    """Everything the report for `report_date` says, from data published by then only.
+
+    Raises `StaleDataError` when the series' latest report is more than
+    ``data.max_data_age_days`` before `report_date`, unless `allow_stale` (the report is then
+    marked STALE on every page).
+    """
     notes: list[str] = []
     frames, sources = [], []
     for path in config.files:
@@ -110,9 +141,22 @@ def build(config: ReportConfig, report_date: dt.date) -> ReportContent:
     series = select_series(
         measure_rows, measure=config.measure, destination=config.destination or None
     )
+    if series["kind"].iloc[0] == "flow":
+        # A report speaks of totals: daily figures as published become their running total.
+        series = to_cumulative(series)
     by_destination = measure_rows[measure_rows["destination"] != config.destination]
     latest_date = pd.Timestamp(series["date"].iloc[-1])
     latest_value = float(series["value"].iloc[-1])
+    age = (pd.Timestamp(report_date) - latest_date.normalize()).days
+    stale = age > config.max_data_age_days
+    if stale and not allow_stale:
+        raise StaleDataError(
+            f"{config.path}: the latest report of {config.measure} "
+            f"({config.destination or config.origin}) is dated {latest_date:%Y-%m-%d}, "
+            f"{age:,} days before the as-of date {report_date:%Y-%m-%d} (data.max_data_age_days "
+            f"= {config.max_data_age_days}): no report written. Add newer data, choose an "
+            "earlier --as-of, or pass --allow-stale to write one marked STALE on every page"
+        )
 
     figures = _figures(config, report_date)
     ceiling = _ceiling(config, figures, latest_value, latest_date, notes)
@@ -125,6 +169,7 @@ def build(config: ReportConfig, report_date: dt.date) -> ReportContent:
         curve=config.curve,
         levels=config.levels,
     )
+    projection.series = series_name(config)
     notes.extend(projection.notes)
     headline = _headline(projection, report_date, config.horizons)
     scenarios = _scenarios(projection, report_date, config.horizons)
@@ -147,6 +192,7 @@ def build(config: ReportConfig, report_date: dt.date) -> ReportContent:
         by_destination=by_destination,
         sources=sources,
         notes=notes,
+        stale=stale,
     )
 
 

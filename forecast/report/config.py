@@ -45,11 +45,19 @@ class ReportConfig:
     backtest_horizons: tuple[int, ...]
     backtest_step: int
     output: Path
+    max_data_age_days: int = 30
+    label: str = ""
 
 
 _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "crisis": {"name": str, "slug": str, "event_start": dt.date, "origin": str},
-    "data": {"files": list, "measure": str, "destination": str},
+    "data": {
+        "files": list,
+        "measure": str,
+        "destination": str,
+        "label": str,
+        "max_data_age_days": int,
+    },
     "projection": {"horizons": list, "levels": list, "ceiling": (int, float, str), "curve": str},
     "models": {"backtest": list, "horizons": list, "step": int},
     "output": {"folder": str},
@@ -153,13 +161,26 @@ def load_config(path: str | Path) -> ReportConfig:
         ),
         levels=_levels(projection.get("levels", [0.8, 0.95]), where),
         ceiling=None if ceiling == "none" else ceiling,
-        curve=projection.get("curve", "auto"),
+        curve=projection.get("curve", "reference"),
         scenarios=scenarios,
         models=tuple(str(m) for m in models.get("backtest", ["naive", "ets", "scenario"])),
         backtest_horizons=_positive_ints(models.get("horizons", [7, 30]), where, "models.horizons"),
         backtest_step=int(models.get("step", 7)),
         output=base / document.get("output", {}).get("folder", "reports"),
+        max_data_age_days=_max_age(data.get("max_data_age_days", 30), where),
+        label=data.get("label", ""),
     )
+
+
+def _max_age(value: int, where: str) -> int:
+    if isinstance(value, bool) or value < 0:
+        raise ConfigError(
+            "data.max_data_age_days must be a whole number of days, 0 or more",
+            path=where,
+            column="data.max_data_age_days",
+            value=value,
+        )
+    return int(value)
 
 
 def _existing(path: Path, where: str, key: str) -> Path:

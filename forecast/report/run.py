@@ -52,6 +52,7 @@ def run_report(
     as_of: dt.date | str | None = None,
     out: str | Path | None = None,
     force: bool = False,
+    allow_stale: bool = False,
     lock_timeout: float = 600.0,
 ) -> RunResult:
     """Write (or skip) the report for `as_of`; see the module docstring for the guarantees.
@@ -77,7 +78,7 @@ def run_report(
             log.info("report %s is up to date (same inputs); skipping", pdf_path)
             return RunResult("skipped", pdf_path, manifest_path)
         previous = _previous_manifest(folder, config.slug, report_date)
-        content = build(config, report_date)
+        content = build(config, report_date, allow_stale=allow_stale)
         content.changes = _changes(previous, content.headline_numbers())
         assets = Path(tempfile.mkdtemp(prefix=".assets-", dir=folder))
         try:
