@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
@@ -42,9 +43,11 @@ def test_report_carries_headline_numbers_as_of_date_and_sources(example_report):
     assert f"By 14 April 2022 (30 days): {millions}" in " ".join(text.split())
     assert "As of 2022-03-15" in text
     assert "Not an official planning figure" in text
-    assert "ukraine_2022.csv" in text and "000_50cf7acfecf84717.txt" in text
+    assert "ukraine_2022_vintages.csv" in text and "000_50cf7acfecf84717.txt" in text
     assert "UNHCR" in text
-    assert "3.0 million on 15 March 2022" in text  # 3,007,520 reported that day
+    # 3,012,392: UNHCR's daily figures to 15 March as published by then (the revised file
+    # says 3,007,520).
+    assert "3.0 million on 15 March 2022" in text
 
 
 def test_manifest_records_inputs_parameters_version_and_charts(example_report):
@@ -52,11 +55,11 @@ def test_manifest_records_inputs_parameters_version_and_charts(example_report):
     manifest = json.loads(result.manifest.read_text())
     assert manifest["as_of"] == "2022-03-15"
     assert {Path(i["path"]).name for i in manifest["inputs"]} >= {
-        "ukraine-2022.toml", "ukraine_2022.csv", "000_50cf7acfecf84717.txt",
+        "ukraine-2022.toml", "ukraine_2022_vintages.csv", "000_50cf7acfecf84717.txt",
     }  # fmt: skip
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
     assert manifest["parameters"]["horizons"] == [7, 30, 90]
-    assert manifest["headline"]["latest"] == {"date": "2022-03-15", "value": 3007520.0}
+    assert manifest["headline"]["latest"] == {"date": "2022-03-15", "value": _published_total()}
     for name in manifest["outputs"].values():
         assert (out / "ukraine-2022" / name).is_file()
 
@@ -92,17 +95,78 @@ def test_a_second_identical_run_skips(example_report, capsys):
     assert result.pdf.stat().st_mtime_ns == before
 
 
+def _published_total(by: str = "2022-03-15") -> float:
+    """What UNHCR's daily figures as published by the end of `by` (UTC) add up to, read from
+    the vintages file with plain pandas."""
+    raw = pd.read_csv(ROOT / "data" / "ukraine_2022_vintages.csv")
+    raw = raw[raw["measure"] == "daily_border_crossings_from_ukraine"]
+    published = pd.to_datetime(raw["as_of"], utc=True, format="ISO8601")
+    known = raw[published < pd.Timestamp(by, tz="UTC") + pd.Timedelta(days=1)]
+    known = known.assign(published=published).sort_values("published")
+    return float(known.drop_duplicates("date", keep="last")["value"].sum())
+
+
+def test_the_report_uses_only_figures_published_by_its_date(tmp_path):
+    result = run_report(EXAMPLE, as_of="2022-03-07", out=tmp_path)
+    manifest = json.loads(result.manifest.read_text())
+    latest = manifest["headline"]["latest"]
+    assert latest["value"] == _published_total("2022-03-07")
+    assert latest["date"] <= "2022-03-07"
+    revised = pd.read_csv(ROOT / "data" / "ukraine_2022.csv")
+    later = revised[
+        (revised["date"] == latest["date"])
+        & (revised["measure"].str.startswith("cum"))
+        & (revised["destination"] == "All neighbouring countries (UNHCR total)")
+    ]
+    assert float(later["value"].iloc[0]) != latest["value"]  # the revised file says otherwise
+
+
 def test_a_week_of_daily_runs_uses_only_data_published_by_each_date(tmp_path):
-    days = [f"2022-03-{d:02d}" for d in range(1, 8)]
+    days = [f"2022-03-{d:02d}" for d in range(6, 13)]
     for day in days:
         assert run_report(EXAMPLE, as_of=day, out=tmp_path).status == "written"
     folder = tmp_path / "ukraine-2022"
     assert sorted(p.name for p in folder.glob("*.pdf")) == [f"ukraine-2022-{d}.pdf" for d in days]
     for day in days:
         manifest = json.loads((folder / f"ukraine-2022-{day}.json").read_text())
-        assert manifest["headline"]["latest"]["date"] == day  # the data then ended that day
-    last = _text(folder / "ukraine-2022-2022-03-07.pdf")
-    assert "Compared with the report as of 2022-03-06" in last
+        assert manifest["headline"]["latest"]["value"] == _published_total(day)
+    last = _text(folder / "ukraine-2022-2022-03-12.pdf")
+    assert "Compared with the report as of 2022-03-11" in last
+
+
+def test_stale_data_write_no_report_and_exit_2_naming_the_latest_date(tmp_path, capsys):
+    code = main(["report", str(EXAMPLE), "--as-of", "2026-11-25", "--out", str(tmp_path)])
+    assert code == 2
+    error = capsys.readouterr().err
+    assert "2023-05-09" in error and "1,296 days" in error and "--allow-stale" in error
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_allow_stale_marks_every_page(tmp_path):
+    code = main(["report", str(EXAMPLE), "--as-of", "2026-11-25", "--out", str(tmp_path),
+                 "--allow-stale"])  # fmt: skip
+    assert code == 0
+    (pdf,) = tmp_path.rglob("*.pdf")
+    pages = PdfReader(pdf).pages
+    assert len(pages) > 1
+    assert all("STALE" in page.extract_text() for page in pages)
+
+
+def test_the_pages_speak_to_people_not_to_python(example_report):
+    text = " ".join(_text(example_report[0].pdf).split())
+    assert "People who crossed from Ukraine into neighbouring countries" in text  # the label
+    assert "on 15 March 2022 (the as-of date;" in text  # the data's age
+    assert "source: UNHCR" in text  # the headline's source
+    for raw in (
+        "daily_border_crossings",
+        "cumulative_border_crossings",
+        "None",
+        "nan",
+        "np.float",
+        "Timestamp(",
+        "{'",
+    ):
+        assert raw not in text, raw
 
 
 def test_a_run_killed_mid_write_leaves_no_partial_pdf_and_the_previous_report_intact(tmp_path):

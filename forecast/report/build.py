@@ -60,15 +60,6 @@ class ReportContent:
         """The series as people name it: the configuration's label, else measure and place."""
         return series_name(self.config)
 
-
-def series_name(config: ReportConfig) -> str:
-    """The configuration's `data.label`, else the measure in words and the place."""
-    if config.label:
-        return config.label
-    words = config.measure.replace("_", " ")
-    where = f", {config.destination}" if config.destination else ""
-    return f"{words[0].upper()}{words[1:]}{where}"
-
     def headline_numbers(self) -> dict[str, Any]:
         """The numbers a manifest records and the next report compares against."""
         return {
@@ -84,6 +75,15 @@ def series_name(config: ReportConfig) -> str:
             },
             "ceiling": None if self.ceiling is None else self.ceiling.value,
         }
+
+
+def series_name(config: ReportConfig) -> str:
+    """The configuration's `data.label`, else the measure in words and the place."""
+    if config.label:
+        return config.label
+    words = config.measure.replace("_", " ")
+    where = f", {config.destination}" if config.destination else ""
+    return f"{words[0].upper()}{words[1:]}{where}"
 
 
 def _clip(text: str, limit: int = 110) -> str:
