@@ -27,7 +27,9 @@ def explore_scenarios(
     >>> counts = forecast.read_counts("data/ukraine_2022.csv", on_decrease="ignore")
     >>> one = forecast.select_series(counts, measure="cumulative_border_crossings_from_ukraine",
     ...                              destination="All neighbouring countries (UNHCR total)")
-    >>> view = explore_scenarios(forecast.as_of(one, "2022-03-01"), ceiling=7e6, horizon=30)
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):  # outside Jupyter, widgets print codes
+    ...     view = explore_scenarios(forecast.as_of(one, "2022-03-01"), ceiling=7e6, horizon=30)
     >>> type(view).__name__ in ("interactive", "Figure")
     True
     """

@@ -40,6 +40,33 @@ def test_notebook_runs_top_to_bottom(path, tmp_path):
     errors = [o for c in book.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert not errors
     print(f"\n{path.name}: {time.perf_counter() - start:.1f} s")
+    printed = "".join(o.get("text", "") for c in book.cells for o in c.get("outputs", []))
+    assert HEADLINES.get(path.name, "") in printed  # the headline number, in words
+    # What a reader sees: every chart cell shows a chart, the widgets cell live sliders.
+    for cell in book.cells:
+        if cell.cell_type != "code":
+            continue
+        shown = {kind for o in cell.get("outputs", []) for kind in o.get("data", {})}
+        if "explore_scenarios(" in cell.source and _has_widgets():
+            assert "application/vnd.jupyter.widget-view+json" in shown, cell.source
+        elif any(call in cell.source for call in CHART_CALLS):
+            assert "image/png" in shown, f"{path.name}: no chart shown by {cell.source!r}"
+            as_text = [o for o in cell.outputs if "<Figure size" in str(o.get("data", {}))
+                       and "image/png" not in o.get("data", {})]  # fmt: skip
+            assert not as_text, f"{path.name}: a figure shown as text by {cell.source!r}"
+
+
+#: Text each notebook must print (its headline sentence), where it prints one.
+HEADLINES = {"01-quickstart.ipynb": " by 2022-04-14 (80%: "}
+CHART_CALLS = (".plot(", "backtest_chart(", "explore_scenarios(", "Image(", "figure\n", "plot()")
+
+
+def _has_widgets() -> bool:
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def test_projection_html_carries_the_headline_numbers():

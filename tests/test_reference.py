@@ -13,7 +13,7 @@ from forecast.data.validate import SCHEMA
 from forecast.models import MODELS
 from forecast.reference import learn
 
-FAST_MODELS = ("naive", "drift", "mean", "ets", "reference", "scenario", "ensemble")
+FAST_MODELS = ("naive", "drift", "mean", "ets", "reference", "scenario")
 
 
 def _series(values, kind="cumulative", start="2015-04-10", step=1):
@@ -135,6 +135,16 @@ def test_messy_series_give_ordered_scenarios_and_growing_quantiles(series):
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(series=messy_series())
 def test_every_model_takes_a_messy_series(name, series):
+    _check_messy(name, series)
+
+
+@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(series=messy_series())
+def test_the_ensemble_takes_a_messy_series(series):
+    _check_messy("ensemble", series)  # fewer examples: it backtests its members on each
+
+
+def _check_messy(name, series):
     try:
         proj = forecast.forecast(series, model=name, horizon=14, draws=200)
     except forecast.ModelError as exc:
