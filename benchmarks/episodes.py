@@ -38,6 +38,7 @@ from joblib import Parallel, delayed
 
 import forecast
 from forecast import episodes
+from forecast.backtest import weighted_interval_score
 from forecast.models import Ensemble, ReferenceClassModel, make_model
 from forecast.models.ensemble import DEFAULT_MEMBERS
 from forecast.reference import learn
@@ -63,24 +64,6 @@ def truth_at(reports: pd.DataFrame, date: pd.Timestamp) -> float | None:
     a, b = known.iloc[-1], later.iloc[0]
     weight = (date - a["date"]).days / (b["date"] - a["date"]).days
     return float(a["value"] + (b["value"] - a["value"]) * weight)
-
-
-def log_wis(truth: float, median: float, bands: dict[float, tuple[float, float]]) -> float:
-    """Weighted interval score of log counts (Bracher et al. 2021), from a median and bands.
-
-    Examples
-    --------
-    >>> round(log_wis(100.0, 100.0, {0.8: (50.0, 200.0)}), 3)
-    0.924
-    """
-    y = np.log(truth)
-    total = 0.5 * abs(y - np.log(median))
-    for level, (low, high) in bands.items():
-        alpha = 1 - level
-        lo, hi = np.log(max(low, 1.0)), np.log(max(high, 1.0))
-        score = (hi - lo) + 2 / alpha * (max(lo - y, 0) + max(y - hi, 0))
-        total += alpha / 2 * score
-    return float(total / (len(bands) + 0.5))
 
 
 def cases() -> list[tuple[str, int]]:
@@ -174,7 +157,14 @@ def score(results: pd.DataFrame) -> pd.DataFrame:
         inside = (out[f"lo_{level}"] <= out["truth"]) & (out["truth"] <= out[f"hi_{level}"])
         out[f"in_{level}"] = inside.where(has_bands)
     out["log_wis"] = [
-        log_wis(r.truth, max(r.median, 1.0), {0.8: (r.lo_80, r.hi_80), 0.95: (r.lo_95, r.hi_95)})
+        weighted_interval_score(
+            np.log(r.truth),
+            np.log(max(r.median, 1.0)),
+            {
+                0.8: (np.log(max(r.lo_80, 1.0)), np.log(max(r.hi_80, 1.0))),
+                0.95: (np.log(max(r.lo_95, 1.0)), np.log(max(r.hi_95, 1.0))),
+            },
+        )
         if ok
         else np.nan
         for r, ok in zip(out.itertuples(), has_bands, strict=True)

@@ -228,6 +228,28 @@ def _ensemble_rows(frame, samples_by_origin, levels, draws) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def weighted_interval_score(
+    truth: float, median: float, bands: dict[float, tuple[float, float]]
+) -> float:
+    """Weighted interval score of a median and central intervals (Bracher et al. 2021).
+
+    ``(0.5 |y - m| + sum_k alpha_k / 2 * IS_alpha_k) / (K + 0.5)``, where ``IS`` is the interval
+    score of the ``1 - alpha_k`` interval; it approximates the CRPS. On log counts it scores
+    relative errors, so crises of every size weigh alike.
+
+    Examples
+    --------
+    >>> weighted_interval_score(0.0, 0.0, {0.8: (-1.0, 1.0)})  # (0.1 * 2) / 1.5
+    0.13333333333333333
+    """
+    total = 0.5 * abs(truth - median)
+    for level, (low, high) in bands.items():
+        alpha = 1 - level
+        score = (high - low) + 2 / alpha * (max(low - truth, 0.0) + max(truth - high, 0.0))
+        total += alpha / 2 * score
+    return float(total / (len(bands) + 0.5))
+
+
 def skill_table(scores: pd.DataFrame) -> pd.DataFrame:
     """Per model and horizon: MAE, MAPE, MASE, interval coverage and scores, CRPS, and the
     model's rank by MASE at that horizon (1 = best).

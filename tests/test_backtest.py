@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import forecast
-from forecast.backtest import _score
+from forecast.backtest import _score, weighted_interval_score
 from forecast.models import Naive
 
 from .conftest import DATA
@@ -83,3 +83,20 @@ def test_backtest_chart(ukraine_total):
                                models=["naive", "scenario"], horizons=(7, 30), step=14)  # fmt: skip
     figure = backtest_chart(scores)
     assert len(figure.axes) == 2
+
+
+def test_weighted_interval_score_matches_scoringrules_interval_scores():
+    scoringrules = pytest.importorskip("scoringrules")
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        truth, median = rng.normal(size=2)
+        lo80, hi80 = np.sort(rng.normal(size=2))
+        lo95, hi95 = lo80 - rng.uniform(0, 1), hi80 + rng.uniform(0, 1)
+        ours = weighted_interval_score(truth, median, {0.8: (lo80, hi80), 0.95: (lo95, hi95)})
+        # scoringrules 0.10's weighted_interval_score adds 0.5 * median instead of
+        # 0.5 * |y - median|, so the check rebuilds the WIS from its (correct) interval scores.
+        intervals = scoringrules.interval_score(
+            truth, np.array([lo80, lo95]), np.array([hi80, hi95]), np.array([0.2, 0.05])
+        )
+        expected = (0.5 * abs(truth - median) + np.sum(np.array([0.1, 0.025]) * intervals)) / 2.5
+        assert ours == pytest.approx(float(expected), rel=1e-9)
