@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import time
 import warnings
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -70,9 +71,14 @@ def cases() -> list[tuple[str, int]]:
     return [(episode, cut) for episode in episodes.ids() for cut in CUTS]
 
 
+@cache
+def _learn_without(episode: str):
+    return learn(exclude=[episode])
+
+
 def _methods(episode: str, models: tuple[str, ...]):
     """The methods for one held-out episode, each learning without it."""
-    ref = learn(exclude=[episode])
+    ref = _learn_without(episode)
     members = tuple(
         ReferenceClassModel(reference=ref) if m == "reference" else m for m in DEFAULT_MEMBERS
     )
@@ -196,7 +202,7 @@ def main() -> None:
     args = parser.parse_args()
     models = tuple(m for m in args.models.split(",") if m)
     start = time.perf_counter()
-    nested = Parallel(n_jobs=args.jobs)(
+    nested = Parallel(n_jobs=args.jobs, batch_size=len(CUTS))(
         delayed(run_case)(episode, cut, models) for episode, cut in cases()
     )
     results = pd.DataFrame([row for rows in nested for row in rows])

@@ -56,8 +56,10 @@ WINDOWS = (7, 28)
 MAX_AGE = 3 * 365
 #: Age bands (days since the first report) that weigh the same within an episode.
 AGE_BANDS = (14, 30, 60, 120, 240)
-#: Minimum days between training origins of one episode, so daily series do not outweigh
-#: weekly ones within an episode.
+#: Stages of a crisis (days since the first report) whose bands are calibrated apart.
+STAGES = ((-np.inf, 30.0), (30.0, np.inf))
+#: Minimum days between training origins of one episode in its first 60 days (a week after):
+#: daily series do not outweigh weekly ones, and the years of a long crisis stay cheap to learn.
 MIN_SPACING = 3
 
 
@@ -121,6 +123,9 @@ class ReferenceClass:
         Array (2 x features): the smallest and largest value of each feature in training. A
         new series' features are clipped to it, so no quantile line is extrapolated beyond
         what past crises showed (an early surge is never extrapolated without bound).
+    spread
+        Array (horizons x stages): the factor each quantile's distance from the median is
+        scaled by, learnt so that out-of-crisis bands hold (see `_calibrate`).
     rows
         Training rows per episode (origins x horizons).
     """
@@ -128,6 +133,7 @@ class ReferenceClass:
     coefficients: np.ndarray
     episodes: tuple[str, ...]
     feature_range: np.ndarray
+    spread: np.ndarray
     rows: dict[str, int] = field(default_factory=dict)
     horizons: tuple[int, ...] = HORIZONS
     quantiles: tuple[float, ...] = QUANTILES
@@ -143,8 +149,14 @@ class ReferenceClass:
         weight = (position - low)[:, None]
         below = np.einsum("df,dqf->dq", features, self.coefficients[low])
         above = np.einsum("df,dqf->dq", features, self.coefficients[high])
-        z = (1 - weight) * below + weight * above
-        z = _widen_tails(np.sort(z, axis=1), np.asarray(self.quantiles))
+        z = np.sort((1 - weight) * below + weight * above, axis=1)
+        stage = next(k for k, (young, old) in enumerate(STAGES) if young < current.age <= old)
+        factor = (1 - weight[:, 0]) * self.spread[low, stage] + weight[:, 0] * self.spread[
+            high, stage
+        ]
+        middle = z[:, [len(self.quantiles) // 2]]
+        z = middle + factor[:, None] * (z - middle)
+        z = _widen_tails(z, np.asarray(self.quantiles))
         return np.maximum.accumulate(z, axis=0)
 
     def sample(self, current: State, days: int, draws: int) -> tuple[np.ndarray, np.ndarray]:
@@ -220,7 +232,8 @@ def training_rows(series: pd.DataFrame) -> pd.DataFrame:
     last_origin = -np.inf
     for end in range(3, len(reports) + 1):
         origin = days[end - 1]
-        if origin - last_origin < MIN_SPACING or origin > MAX_AGE:
+        spacing = MIN_SPACING if origin <= 60 else 7
+        if origin - last_origin < spacing or origin > MAX_AGE:
             continue
         last_origin = origin
         # The cleaned level must use only what was known then: refit on the reports so far.
@@ -282,6 +295,31 @@ def learn(
             frames.append(rows.assign(episode=episode_id))
     table = pd.concat(frames, ignore_index=True)
     names = _names()
+    coefficients = _fit_quantiles(table, names)
+    spread = _calibrate(table, names)
+    counts = table.groupby("episode").size().to_dict()
+    feature_range = np.vstack([table[names].min().to_numpy(), table[names].max().to_numpy()])
+    return ReferenceClass(
+        coefficients,
+        tuple(sorted(chosen)),
+        feature_range,
+        spread,
+        {k: int(v) for k, v in counts.items()},
+    )
+
+
+def _weights(at: pd.DataFrame) -> np.ndarray:
+    """Every crisis weighs the same, however many origins it has, and within a crisis every
+    stage (age band) weighs the same, so the first weeks count as much as the years after."""
+    band = np.searchsorted(AGE_BANDS, at["age"].to_numpy())
+    banded = at.assign(band=band)
+    sizes = banded.groupby(["episode", "band"])["z"].transform("size").to_numpy()
+    bands = banded.groupby("episode")["band"].transform("nunique").to_numpy()
+    return 1.0 / (sizes * bands)
+
+
+def _fit_quantiles(table: pd.DataFrame, names: list[str]) -> np.ndarray:
+    """Quantile regression coefficients, array (horizons x quantiles x features)."""
     coefficients = np.zeros((len(HORIZONS), len(QUANTILES), len(names)))
     for i, horizon in enumerate(HORIZONS):
         at = table[table["horizon"] == horizon]
@@ -289,12 +327,7 @@ def learn(
             # Too few crises reach this horizon: carry the previous horizon's model over.
             coefficients[i] = coefficients[i - 1]
             continue
-        # Every crisis weighs the same, however many origins it has, and within a crisis every
-        # stage (age band) weighs the same, so the first weeks count as much as the years after.
-        band = np.searchsorted(AGE_BANDS, at["age"].to_numpy())
-        groups = at.assign(band=band).groupby(["episode", "band"])["z"]
-        per_episode = at.assign(band=band).groupby("episode")["band"].transform("nunique")
-        weights = 1.0 / (groups.transform("size").to_numpy() * per_episode.to_numpy())
+        weights = _weights(at)
         X, z = at[names].to_numpy(), at["z"].to_numpy()
         for j, q in enumerate(QUANTILES):
             model = QuantileRegressor(quantile=q, alpha=0.0, fit_intercept=False, solver="highs")
@@ -302,14 +335,70 @@ def learn(
                 warnings.simplefilter("ignore")
                 model.fit(X, z, sample_weight=weights / weights.mean())
             coefficients[i, j] = model.coef_
-    counts = table.groupby("episode").size().to_dict()
-    feature_range = np.vstack([table[names].min().to_numpy(), table[names].max().to_numpy()])
-    return ReferenceClass(
-        coefficients,
-        tuple(sorted(chosen)),
-        feature_range,
-        {k: int(v) for k, v in counts.items()},
+    return coefficients
+
+
+def _best_factor(
+    at: pd.DataFrame,
+    grid: np.ndarray,
+    middle: int,
+    band80: tuple[int, int],
+    band95: tuple[int, int],
+) -> float:
+    """The factor on the grid whose 80% and 95% bands come closest to their levels."""
+    weights = 1.0 / at.groupby("episode")["z"].transform("size").to_numpy()
+    mid, truth = at[f"q{middle}"].to_numpy(), at["z"].to_numpy()
+
+    def coverage(factor: float, band: tuple[int, int]) -> float:
+        lower = mid + factor * (at[f"q{band[0]}"].to_numpy() - mid)
+        upper = mid + factor * (at[f"q{band[1]}"].to_numpy() - mid)
+        inside = (lower <= truth) & (truth <= upper)
+        return float(np.sum(weights * inside) / np.sum(weights))
+
+    errors = [(coverage(f, band80) - 0.8) ** 2 + (coverage(f, band95) - 0.95) ** 2 for f in grid]
+    return float(grid[int(np.argmin(errors))])
+
+
+def _calibrate(table: pd.DataFrame, names: list[str]) -> np.ndarray:
+    """Band-width factors per horizon and stage, so bands hold on crises not learnt from.
+
+    Conformal in spirit: each episode is predicted by quantile lines learnt without it, and the
+    factor that scales every quantile's distance from the median is the one that gives those
+    out-of-crisis predictions 80% and 95% coverage (each crisis weighing the same). Bands learnt
+    on few crises are otherwise too narrow for the next one.
+    """
+    quantiles = np.asarray(QUANTILES)
+    lo80, hi80 = int(np.argmin(np.abs(quantiles - 0.1))), int(np.argmin(np.abs(quantiles - 0.9)))
+    lo95, hi95 = (
+        int(np.argmin(np.abs(quantiles - 0.025))),
+        int(np.argmin(np.abs(quantiles - 0.975))),
     )
+    middle = int(np.argmin(np.abs(quantiles - 0.5)))
+    parts = []
+    for episode in table["episode"].unique():
+        rest = table[table["episode"] != episode]
+        if rest["episode"].nunique() < 2:
+            continue
+        coefficients = _fit_quantiles(rest, names)
+        mine = table[table["episode"] == episode]
+        index = np.searchsorted(HORIZONS, mine["horizon"].to_numpy())
+        z = np.einsum("nf,nqf->nq", mine[names].to_numpy(), coefficients[index])
+        parts.append(mine.assign(**{f"q{j}": v for j, v in enumerate(np.sort(z, axis=1).T)}))
+    factors = np.ones((len(HORIZONS), len(STAGES)))
+    if not parts:
+        return factors
+    predicted = pd.concat(parts, ignore_index=True)
+    grid = np.arange(0.5, 4.01, 0.05)
+    for i, horizon in enumerate(HORIZONS):
+        for k, (young, old) in enumerate(STAGES):
+            at = predicted[
+                (predicted["horizon"] == horizon) & (predicted["age"] > young)
+                & (predicted["age"] <= old)
+            ]  # fmt: skip
+            if at["episode"].nunique() < 2:
+                continue
+            factors[i, k] = _best_factor(at, grid, middle, (lo80, hi80), (lo95, hi95))
+    return factors
 
 
 @cache
