@@ -1,5 +1,7 @@
 """Every class of bad input raises DataError naming the file, line, column and value."""
 
+import io
+
 import pytest
 
 import forecast
@@ -176,3 +178,24 @@ def test_negative_value_in_a_large_numeric_column_shows_the_cell_as_written(writ
     rows = "".join(f"2022-03-{d:02d},Ukraine,Poland,{d},daily_x,s\n" for d in range(2, 29))
     err = _error(write, rows + "2022-03-29,Ukraine,Poland,-7.50,daily_x,s\n")
     assert (err.line, err.value) == (30, "-7.50")
+
+
+def test_a_new_name_whose_values_run_like_a_total_is_refused_not_guessed():
+    rows = [(1, 73000), (5, 123000), (10, 294000), (15, 391000), (20, 429000)]
+    csv = "date,origin,destination,measure,value,source\n" + "".join(
+        f"2017-09-{d:02d},Myanmar,Bangladesh,new_arrivals_since_25_august,{v},x\n" for d, v in rows
+    )
+    with pytest.raises(
+        forecast.DataError, match=r"new_arrivals_since_25_august.*never fall.*kind="
+    ):
+        forecast.read_counts(io.StringIO(csv))
+    assert forecast.read_counts(io.StringIO(csv), kind="cumulative")["kind"].eq("cumulative").all()
+
+
+def test_a_cumulative_name_whose_values_swing_like_flows_is_refused():
+    values = [500, 300, 700, 200, 650, 100]
+    csv = "date,origin,destination,measure,value,source\n" + "".join(
+        f"2022-03-{d:02d},UA,PL,cumulative_crossings,{v},x\n" for d, v in enumerate(values, 1)
+    )
+    with pytest.raises(forecast.DataError, match=r"falls at 3 of its 5 reports"):
+        forecast.read_counts(io.StringIO(csv))

@@ -87,8 +87,12 @@ def read_counts(
     kind
         ``"cumulative"``, ``"flow"`` or ``"stock"`` for every row, or a mapping from measure to
         kind. By default a ``kind`` column is used, else the kind is inferred from the measure
-        name (``cumulative_*``, ``daily_*``, ``*_during_year``, ``*_end_year`` ...); a name that
-        says nothing is an error. UNHCR portal JSON defaults to ``"flow"`` (daily arrivals).
+        name (``cumulative_*``, ``daily_*``, ``*_during_year``, ``*_end_year`` ...; the rules
+        are `forecast.data.validate.infer_kind` and README's "Data"); a name that says nothing
+        is an error. A name the values contradict is an error too, never a guess: a ``new_*``
+        name without a period whose values never fall and grow several-fold, or a cumulative
+        name whose values fall at over a third of the reports. UNHCR portal JSON defaults to
+        ``"flow"`` (daily arrivals).
     measure, origin, destination, source
         Values for fields the file does not carry (wide, HXL and JSON files). Wide files need
         `measure`; the source defaults to the file's name.

@@ -88,6 +88,8 @@ def validate(
     for fld in ("destination", "measure"):
         series = series * len(text[fld].uniques) + text[fld].codes
     out, series = checker.sorted_without_duplicates(out, series)
+    if kind is None and "kind" not in frame and "_hxl_kind" not in frame:
+        _check_named_kinds(out, series, raw.name)
     if on_decrease != "ignore":
         _check_decreases(out, series, raw.name, on_decrease)
     return out[[*SCHEMA, *(["published"] if "published" in out else [])]]
@@ -351,6 +353,63 @@ class _Checker:
             "(use a published column for revisions)",
             self.cell(self.raw.frame["value"], late),
         )
+
+
+#: Reports a series needs before its values can contradict the kind its name implies.
+_EVIDENCE_REPORTS = 5
+
+
+def _check_named_kinds(out: pd.DataFrame, series: np.ndarray, name: str) -> None:
+    """Refuse to guess when a measure's name and its values disagree about its kind.
+
+    A name says ``new_...`` (a flow, with no period such as ``daily_`` or ``_during_year``)
+    but the values never fall and grow several-fold, like a
+    running total (UNHCR's "new arrivals since 25 August" is one); or a name says
+    ``cumulative_...`` but the values fall at more than a third of the reports, like flows.
+    Reading either the wrong way changes a projection by half or more, so the reader must say.
+    """
+    starts = np.flatnonzero(np.r_[True, series[1:] != series[:-1]])
+    ends = np.r_[starts[1:], len(series)]
+    values = out["value"].to_numpy()
+    kinds = out["kind"].to_numpy()
+    for start, end in zip(starts, ends, strict=True):
+        if end - start < _EVIDENCE_REPORTS or kinds[start] == "stock":
+            continue
+        run = values[start:end]
+        steps = np.diff(run)
+        positive = run[run > 0]
+        measure = out["measure"].iloc[start]
+        if (
+            kinds[start] == "flow"
+            and _period_unsaid(measure)
+            and positive.size
+            and np.all(steps >= 0)
+        ):
+            if run[-1] >= 3 * positive[0]:
+                evidence = (
+                    f"its {end - start} values never fall and grow from {positive[0]:,.0f} to "
+                    f"{run[-1]:,.0f}, like a running total"
+                )
+                _ambiguous(name, measure, "flow", evidence)
+        elif kinds[start] == "cumulative" and np.mean(steps < 0) > 1 / 3:
+            evidence = (
+                f"it falls at {np.sum(steps < 0)} of its {steps.size} reports, like flows per "
+                "period"
+            )
+            _ambiguous(name, measure, "cumulative", evidence)
+
+
+def _period_unsaid(measure: str) -> bool:
+    """A flow name that says "new" but not over which period (daily, during year, ...)."""
+    return infer_kind(re.sub(r"^new_", "", measure)) != "flow"
+
+
+def _ambiguous(name: str, measure: str, named: str, evidence: str) -> None:
+    raise DataError(
+        f"{name}: measure {measure!r} reads as {named} by its name, but {evidence}; say which "
+        "it is with kind='cumulative', 'flow' or 'stock' (or a mapping measure -> kind), or a "
+        "kind column"
+    )
 
 
 def _check_decreases(out: pd.DataFrame, series: np.ndarray, name: str, on_decrease: str) -> None:
