@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import time
 import warnings
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -67,28 +66,24 @@ def truth_at(reports: pd.DataFrame, date: pd.Timestamp) -> float | None:
     return float(a["value"] + (b["value"] - a["value"]) * weight)
 
 
-def cases() -> list[tuple[str, int]]:
-    return [(episode, cut) for episode in episodes.ids() for cut in CUTS]
-
-
-@cache
-def _learn_without(episode: str):
-    return learn(exclude=[episode])
-
-
-def _methods(episode: str, models: tuple[str, ...]):
+def _methods(episode: str, models: tuple[str, ...], ref):
     """The methods for one held-out episode, each learning without it."""
-    ref = _learn_without(episode)
     members = tuple(
         ReferenceClassModel(reference=ref) if m == "reference" else m for m in DEFAULT_MEMBERS
     )
     methods = {"reference": ReferenceClassModel(reference=ref)}
     methods.update({m: make_model(m) for m in models})
     methods["ensemble"] = Ensemble(members=members)
-    return ref, methods
+    return methods
 
 
-def run_case(episode: str, cut: int, models: tuple[str, ...]) -> list[dict]:
+def run_episode(episode: str, models: tuple[str, ...]) -> list[dict]:
+    """Every cut-off of one episode, with a reference class learnt without it."""
+    ref = learn(exclude=[episode])
+    return [row for cut in CUTS for row in run_case(episode, cut, models, ref)]
+
+
+def run_case(episode: str, cut: int, models: tuple[str, ...], ref) -> list[dict]:
     warnings.simplefilter("ignore")
     series = episodes.total(episode)
     reports = cumulative_reports(series)
@@ -104,7 +99,7 @@ def run_case(episode: str, cut: int, models: tuple[str, ...]) -> list[dict]:
     last_date = known["date"].max()
     gap = (cut_date - last_date).days
     days = max(HORIZONS) + gap
-    ref, methods = _methods(episode, models)
+    methods = _methods(episode, models, ref)
     forecasts: dict[str, pd.DataFrame | str] = {}
     start = time.perf_counter()
     try:
@@ -202,8 +197,8 @@ def main() -> None:
     args = parser.parse_args()
     models = tuple(m for m in args.models.split(",") if m)
     start = time.perf_counter()
-    nested = Parallel(n_jobs=args.jobs, batch_size=len(CUTS))(
-        delayed(run_case)(episode, cut, models) for episode, cut in cases()
+    nested = Parallel(n_jobs=args.jobs)(
+        delayed(run_episode)(episode, models) for episode in episodes.ids()
     )
     results = pd.DataFrame([row for rows in nested for row in rows])
     scored = score(results)
