@@ -113,13 +113,20 @@ def build(
     marked STALE on every page).
     """
     notes: list[str] = []
-    frames, sources = [], []
+    frames, sources, history = [], [], []
     for path in config.files:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", DataWarning)
             counts = read_counts(path)
         known = as_of(counts, pd.Timestamp(report_date))
         frames.append(known)
+        if "published" in counts:
+            # Every vintage public by then, so the track record's origins each see what was
+            # published by their own date.
+            end = pd.Timestamp(report_date) + pd.Timedelta(days=1)
+            history.append(counts[counts["published"] < end])
+        else:
+            history.append(known)
         sources.append(
             {
                 "file": path.name,
@@ -173,7 +180,12 @@ def build(
     notes.extend(projection.notes)
     headline = _headline(projection, report_date, config.horizons)
     scenarios = _scenarios(projection, report_date, config.horizons)
-    skill, scores = _skill(config, series, notes)
+    vintages = pd.concat(history, ignore_index=True)
+    vintages = vintages[
+        (vintages["measure"] == config.measure)
+        & (vintages["destination"] == (config.destination or vintages["destination"]))
+    ]
+    skill, scores = _skill(config, vintages if len(vintages) else series, notes)
     return ReportContent(
         config=config,
         as_of=report_date,

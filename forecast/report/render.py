@@ -100,14 +100,29 @@ def html(content: ReportContent, chart_files: dict[str, dict], previous: dict | 
     return template.render(**_context(content, chart_files, previous))
 
 
+#: Subjects of figures that inform displacement; others (casualties, strikes) are context.
+DISPLACEMENT_SUBJECTS = ("displaced", "refugees")
+
+
+def _amount(row) -> str:
+    """A figure as the document gave it: a range stays a range, never a made-up midpoint."""
+    if row.qualifier in ("vague", "range") and pd.notna(row.low) and pd.notna(row.high):
+        return f"{row.low:,.0f}-{row.high:,.0f}"
+    return format_count(row.value)
+
+
 def _context(content: ReportContent, chart_files, previous) -> dict[str, Any]:
     figures = content.figures
-    shown = []
+    shown, context = [], []
     if len(figures):
-        for row in figures.sort_values(["subject", "value"], ascending=[True, False]).itertuples():
+        ordered = figures.sort_values(["subject", "value"], ascending=[True, False])
+        for row in ordered.itertuples():
+            if row.subject not in DISPLACEMENT_SUBJECTS:
+                context.append(f"{_amount(row)} {row.subject} ({row.source})")
+                continue
             shown.append(
                 {
-                    "value": format_count(row.value),
+                    "value": _amount(row),
                     "qualifier": row.qualifier.replace("_", " "),
                     "subject": row.subject,
                     "estimate": "projection" if row.estimate else "count",
@@ -132,6 +147,7 @@ def _context(content: ReportContent, chart_files, previous) -> dict[str, Any]:
                 }
             )
     return {
+        "context_figures": context,
         "c": content,
         "config": content.config,
         "figures": shown,
