@@ -131,7 +131,10 @@ def test_a_week_of_daily_runs_uses_only_data_published_by_each_date(tmp_path):
         manifest = json.loads((folder / f"ukraine-2022-{day}.json").read_text())
         assert manifest["headline"]["latest"]["value"] == _published_total(day)
     last = _text(folder / "ukraine-2022-2022-03-12.pdf")
-    assert "Compared with the report as of 2022-03-11" in last
+    said = " ".join(last.split())
+    assert "Compared with the report as of 11 March 2022" in said
+    # The same target date, old and new: the 11 March report's +7 days is 18 March.
+    assert "for 18 March 2022, the central projection is now" in said
 
 
 def test_stale_data_write_no_report_and_exit_2_naming_the_latest_date(tmp_path, capsys):

@@ -79,7 +79,7 @@ def run_report(
             return RunResult("skipped", pdf_path, manifest_path)
         previous = _previous_manifest(folder, config.slug, report_date)
         content = build(config, report_date, allow_stale=allow_stale)
-        content.changes = _changes(previous, content.headline_numbers())
+        content.changes = _changes(previous, content)
         assets = Path(tempfile.mkdtemp(prefix=".assets-", dir=folder))
         try:
             chart_files = render.save_charts(render.charts(content), assets, stem)
@@ -217,29 +217,48 @@ def _previous_manifest(folder: Path, slug: str, report_date: dt.date) -> dict | 
     return max(earlier, key=lambda m: m["as_of"]) if earlier else None
 
 
-def _changes(previous: dict | None, now: dict) -> list[str]:
+def _changes(previous: dict | None, content) -> list[str]:
+    """What moved since the previous report, in words: the same target dates, old and new."""
     if previous is None:
         return []
     before = previous.get("headline", {})
-    lines = [f"Compared with the report as of {previous['as_of']}:"]
+    now = content.headline_numbers()
+    lines = [f"Compared with the report as of {_day(previous['as_of'])}:"]
     old, new = before.get("latest", {}), now["latest"]
     if old:
         lines.append(
-            f"latest reported figure {format_count(old['value'])} ({old['date']}) -> "
-            f"{format_count(new['value'])} ({new['date']})"
+            f"the latest reported figure was {format_count(old['value'])} on {_day(old['date'])}; "
+            f"it is now {format_count(new['value'])} on {_day(new['date'])}."
         )
-    for horizon, values in now["central"].items():
-        earlier = before.get("central", {}).get(horizon)
-        if earlier:
-            change = values["median"] / earlier["median"] - 1
-            lines.append(
-                f"central projection at +{horizon} days: {format_count(earlier['median'])} by "
-                f"{earlier['date']} -> {format_count(values['median'])} by {values['date']} "
-                f"({change:+.0%} on the level)"
-            )
+    central = content.projection.frame
+    central = central[central[content.projection.by] == "central"].set_index("date")
+    for values in before.get("central", {}).values():
+        target = pd.Timestamp(values["date"])
+        if target not in central.index:
+            continue
+        median = float(central.loc[target, "median"])
+        change = median / values["median"] - 1
+        direction = "up" if change > 0.005 else "down" if change < -0.005 else "unchanged"
+        moved = f"{direction} {abs(change):.0%}" if direction != "unchanged" else direction
+        lines.append(
+            f"for {_day(values['date'])}, the central projection is now {format_count(median)}, "
+            f"against {format_count(values['median'])} in that report ({moved}), with the "
+            "reports published since."
+        )
     if before.get("ceiling") != now.get("ceiling"):
-        lines.append(f"ceiling evidence: {before.get('ceiling')} -> {now.get('ceiling')}")
+
+        def said(value):
+            return format_count(value) if value else "no upper estimate"
+
+        lines.append(
+            f"the upper estimate weighed in: {said(before.get('ceiling'))} then, "
+            f"{said(now.get('ceiling'))} now."
+        )
     return lines
+
+
+def _day(text: str) -> str:
+    return f"{pd.Timestamp(text):%d %B %Y}"
 
 
 def _inputs(config: ReportConfig) -> list[dict[str, str]]:
