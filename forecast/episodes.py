@@ -146,6 +146,11 @@ def total(episode_id: str) -> pd.DataFrame:
     return select_series(load(episode.id), measure=episode.measure, destination=episode.destination)
 
 
+def source_file(episode_id: str) -> Path:
+    """The bundled file an episode is read from."""
+    return _episode(episode_id).file
+
+
 def _episode(episode_id: str) -> _Episode:
     if episode_id not in _BY_ID:
         raise DataError(f"unknown episode {episode_id!r}; expected one of {', '.join(_BY_ID)}")

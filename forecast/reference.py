@@ -32,10 +32,13 @@ leave-one-episode-out.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -403,5 +406,52 @@ def _calibrate(table: pd.DataFrame, names: list[str]) -> np.ndarray:
 
 @cache
 def default(exclude: tuple[str, ...] = ()) -> ReferenceClass:
-    """The reference class learnt from every bundled episode (less `exclude`), cached."""
-    return learn(exclude=exclude)
+    """The reference class learnt from every bundled episode (less `exclude`), cached.
+
+    Learning takes seconds; each process would otherwise pay it again (every scheduled report,
+    every notebook kernel). So the result is also kept on disk, under the user's cache folder
+    (``$XDG_CACHE_HOME/forecast``, else ``~/.cache/forecast``), named by a digest of the
+    episode files and of this module's source: new data or a new method learn afresh. A cache
+    that cannot be read or written is simply not used.
+    """
+    path = _cache_path(exclude)
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            return ReferenceClass(
+                stored["coefficients"],
+                tuple(str(e) for e in stored["episodes"]),
+                stored["feature_range"],
+                stored["spread"],
+                dict(zip(stored["row_ids"].tolist(), stored["row_counts"].tolist(), strict=True)),
+            )
+    except (OSError, KeyError, ValueError):
+        pass
+    learnt = learn(exclude=exclude)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        with open(partial, "wb") as handle:
+            np.savez(
+                handle,
+                coefficients=learnt.coefficients,
+                episodes=np.array(learnt.episodes),
+                feature_range=learnt.feature_range,
+                spread=learnt.spread,
+                row_ids=np.array(list(learnt.rows)),
+                row_counts=np.array(list(learnt.rows.values())),
+            )
+        os.replace(partial, path)  # whole or absent, even with two processes at once
+    except OSError:
+        pass
+    return learnt
+
+
+def _cache_path(exclude: tuple[str, ...]) -> Path:
+    from . import episodes
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for episode in sorted(episodes.ids()):
+        digest.update(episodes.source_file(episode).read_bytes())
+    digest.update(repr(sorted(exclude)).encode())
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "forecast"
+    return root / f"reference-{digest.hexdigest()[:20]}.npz"

@@ -158,3 +158,21 @@ def _check_messy(name, series):
     assert (frame["hi_80"] <= frame["hi_95"] + 1e-6).all()
     if (series["value"].diff() < 0).any():
         assert "Revised down" in proj.summary()
+
+
+def test_the_default_reference_class_is_kept_on_disk_and_read_back(tmp_path, monkeypatch):
+    from forecast import reference
+
+    learnt = reference.ReferenceClass(
+        np.arange(24.0).reshape(2, 3, 4), ("a", "b"), np.zeros((2, 4)), np.ones((2, 2)),
+        {"a": 3, "b": 4},
+    )  # fmt: skip
+    calls = []
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(reference, "learn", lambda exclude: calls.append(exclude) or learnt)
+    first = reference.default.__wrapped__(("x",))
+    again = reference.default.__wrapped__(("x",))
+    assert len(calls) == 1  # the second process-worth of work read the file
+    np.testing.assert_array_equal(again.coefficients, learnt.coefficients)
+    assert again.episodes == ("a", "b") and again.rows == {"a": 3, "b": 4}
+    assert first is learnt and list((tmp_path / "forecast").glob("reference-*.npz"))

@@ -163,7 +163,7 @@ def load_config(path: str | Path) -> ReportConfig:
         ceiling=None if ceiling == "none" else ceiling,
         curve=projection.get("curve", "reference"),
         scenarios=scenarios,
-        models=tuple(str(m) for m in models.get("backtest", ["naive", "ets", "scenario"])),
+        models=tuple(str(m) for m in models.get("backtest", ["naive", "reference", "ets"])),
         backtest_horizons=_positive_ints(models.get("horizons", [7, 30]), where, "models.horizons"),
         backtest_step=int(models.get("step", 7)),
         output=base / document.get("output", {}).get("folder", "reports"),
