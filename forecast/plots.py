@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.ticker import FuncFormatter
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -63,6 +64,7 @@ def projection_chart(
     observed = projection.observed
     ax.plot(observed["date"], observed["value"], "o", ms=3, color="#333333", label="reported")
     widest, narrowest = max(projection.levels), min(projection.levels)
+    shown_ceilings: set[float] = set()
     for label in labels or projection.labels:
         colour = PALETTE[projection.labels.index(label) % len(PALETTE)]
         rows = projection.frame[projection.frame[projection.by] == label]
@@ -72,7 +74,8 @@ def projection_chart(
                             alpha=alpha, linewidth=0)  # fmt: skip
         ax.plot(rows["date"], rows["median"], color=colour, lw=2, label=f"{label} (median)")
         ceiling = projection.details.get(label, {}).get("ceiling")
-        if ceiling:
+        if ceiling and round(ceiling) not in shown_ceilings:
+            shown_ceilings.add(round(ceiling))  # each reference line labelled once
             ax.axhline(ceiling, color=colour, lw=1, ls="--")
             source = projection.details[label].get("source") or label
             ax.annotate(
@@ -84,6 +87,8 @@ def projection_chart(
                 color=colour,
             )
     for value, source in estimates:
+        if round(value) in shown_ceilings:
+            continue  # already drawn as a scenario's ceiling
         ax.axhline(value, color="#555555", lw=1, ls=":")
         ax.annotate(
             f"{short_count(value)}: {source}",
@@ -94,12 +99,20 @@ def projection_chart(
             color="#555555",
         )
     last = observed.iloc[-1]
-    ax.annotate(f"{last['value']:,.0f} on {last['date']:%d %b %Y}", (last["date"], last["value"]),
-                xytext=(-10, 12), textcoords="offset points", ha="right", fontsize=8)  # fmt: skip
+    # Inside the frame, above the last point and to its right: never over the tick labels.
+    ax.annotate(f"latest {short_count(last['value'])} ({last['date']:%d %b %Y})",
+                (last["date"], last["value"]), xytext=(4, -14), textcoords="offset points",
+                ha="left", fontsize=8, annotation_clip=True)  # fmt: skip
     ax.yaxis.set_major_formatter(FuncFormatter(short_count))
     ax.set_ylabel("cumulative persons")
     ax.set_title(projection.series or "Projection", fontsize=10, loc="left")
-    ax.legend(fontsize=8, loc="upper left", frameon=False)
+    handles, names = ax.get_legend_handles_labels()
+    for level, alpha in ((narrowest, 0.25), (widest, 0.12)):
+        handles.append(Patch(color="#777777", alpha=alpha * 2, linewidth=0))
+        names.append(f"{level:.0%} interval")
+    # Beside the frame, so it covers neither the bands nor the reference lines.
+    ax.legend(handles, names, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              frameon=False)  # fmt: skip
     ax.grid(alpha=0.3)
     figure.autofmt_xdate()
     return figure
@@ -139,19 +152,24 @@ def backtest_chart(scores: pd.DataFrame, ax: Axes | None = None) -> Figure:
 
 
 def small_multiples(counts: pd.DataFrame, by: str = "destination", columns: int = 3) -> Figure:
-    """One small chart per destination (or origin): the reported values over time, each on its
-    own scale, titled with its name and latest value."""
+    """One small chart per destination (or origin): the reported values over time, titled with
+    its name and latest value. Each panel has its own y scale (the figure's title says so, and
+    each axis has three readable ticks) and the same dates."""
     groups = [(name, rows.sort_values("date")) for name, rows in counts.groupby(by, sort=True)]
     rows_needed = max(1, -(-len(groups) // columns))
-    figure, axes = plt.subplots(rows_needed, columns, figsize=(10, 2.2 * rows_needed),
-                                layout="constrained", squeeze=False)  # fmt: skip
+    figure, axes = plt.subplots(rows_needed, columns, figsize=(10, 2.4 * rows_needed),
+                                layout="constrained", squeeze=False, sharex=True)  # fmt: skip
     for ax, (name, rows) in zip(axes.flat, groups, strict=False):
         ax.plot(rows["date"], rows["value"], color=PALETTE[0], lw=1.5)
         ax.set_title(f"{name}: {short_count(rows['value'].iloc[-1])}", fontsize=9, loc="left")
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_locator(MaxNLocator(3))
         ax.yaxis.set_major_formatter(FuncFormatter(short_count))
+        ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(groups) :]:
         ax.set_visible(False)
+    figure.suptitle("Each panel on its own scale, from 0", fontsize=9, x=0.01, ha="left")
     figure.autofmt_xdate()
     return figure

@@ -295,3 +295,24 @@ def test_a_scenario_with_an_unknown_key_is_refused_naming_the_file(tmp_path, cap
     assert main(["report", str(_config(tmp_path, text)), "--out", str(tmp_path)]) == 2
     error = capsys.readouterr().err
     assert "crisis.toml" in error and "celing" in error
+
+
+TABLE_HEADERS = (
+    "scenario assumptions ceiling",
+    "value qualifier subject kind date said",
+    "model horizon forecasts MAPE MASE",
+    "file figures used latest date sha256 sources",
+)
+
+
+@pytest.mark.parametrize("as_of", ["2022-03-07", "2022-04-30"])
+def test_no_table_header_ends_a_page(tmp_path, as_of):
+    result = run_report(EXAMPLE, as_of=as_of, out=tmp_path)
+    for number, page in enumerate(PdfReader(result.pdf).pages, start=1):
+        text = " ".join(page.extract_text().split())
+        body = text.split("Ukraine 2022 - forecast as of")[0]  # the running footer
+        for header in TABLE_HEADERS:
+            at = body.find(header)
+            if at >= 0:
+                rest = body[at + len(header) :].split()
+                assert len(rest) > 8, f"page {number} ends with the header {header!r}"
