@@ -173,3 +173,28 @@ def small_multiples(counts: pd.DataFrame, by: str = "destination", columns: int 
     figure.suptitle("Each panel on its own scale, from 0", fontsize=9, x=0.01, ha="left")
     figure.autofmt_xdate()
     return figure
+
+
+def forecast_trails(earlier: pd.DataFrame, series: pd.DataFrame, ax: Axes | None = None) -> Figure:
+    """Earlier reports' forecasts over the reported series: for each report a trail from its
+    date to each target date, the median as a dot and the 80% interval as a bar.
+
+    `earlier` has ``report, horizon, target, median, lo, hi`` (one row per forecast), `series`
+    ``date, value`` (cumulative).
+    """
+    figure, ax = _axes(ax, size=(8, 3.6))
+    ax.plot(series["date"], series["value"], color="#333333", lw=1.5, label="reported")
+    for index, horizon in enumerate(sorted(earlier["horizon"].unique())):
+        rows = earlier[earlier["horizon"] == horizon]
+        colour = PALETTE[index % len(PALETTE)]
+        ax.errorbar(rows["target"], rows["median"],
+                    yerr=[rows["median"] - rows["lo"], rows["hi"] - rows["median"]],
+                    fmt="o", ms=4, color=colour, capsize=2, lw=1,
+                    label=f"+{horizon} days: median and 80% interval")  # fmt: skip
+    ax.yaxis.set_major_formatter(FuncFormatter(short_count))
+    ax.set_ylabel("cumulative persons")
+    ax.set_title("Earlier reports' forecasts against what was reported", fontsize=10, loc="left")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.grid(alpha=0.3)
+    figure.autofmt_xdate()
+    return figure

@@ -316,3 +316,25 @@ def test_no_table_header_ends_a_page(tmp_path, as_of):
             if at >= 0:
                 rest = body[at + len(header) :].split()
                 assert len(rest) > 8, f"page {number} ends with the header {header!r}"
+
+
+def test_a_later_report_says_how_the_earlier_forecast_fared(tmp_path):
+    run_report(EXAMPLE, as_of="2022-03-07", out=tmp_path)
+    later = run_report(EXAMPLE, as_of="2022-03-15", out=tmp_path)
+    earlier = json.loads((tmp_path / "ukraine-2022" / "ukraine-2022-2022-03-07.json").read_text())
+    forecast_7 = earlier["headline"]["central"]["7"]
+    assert forecast_7["date"] == "2022-03-14"
+    # What was reported for 14 March, as published by 15 March, read with plain pandas.
+    raw = pd.read_csv(ROOT / "data" / "ukraine_2022_vintages.csv")
+    raw = raw[raw["measure"] == "daily_border_crossings_from_ukraine"]
+    raw = raw.assign(published=pd.to_datetime(raw["as_of"], utc=True, format="ISO8601"))
+    raw = raw[raw["published"] < pd.Timestamp("2022-03-16", tz="UTC")].sort_values("published")
+    daily = raw.drop_duplicates("date", keep="last")
+    reported = float(daily.loc[daily["date"] <= "2022-03-14", "value"].sum())
+    inside = "yes" if forecast_7["lo"] <= reported <= forecast_7["hi"] else "no"
+    text = " ".join(_text(later.pdf).split())
+    assert "How our earlier forecasts fared" in text
+    row = f"07 Mar 2022 7 days 14 Mar 2022 {forecast_7['median'] / 1e6:.1f} million"
+    assert row in text
+    assert f"{reported / 1e6:.1f} million {inside}" in text
+    assert "+7 days: " + ("1 of 1 inside" if inside == "yes" else "0 of 1 inside") in text

@@ -49,6 +49,7 @@ class ReportContent:
     notes: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     stale: bool = False
+    earlier: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def data_age_days(self) -> int:

@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..plots import backtest_chart, fan_chart, projection_chart, small_multiples
+from ..plots import backtest_chart, fan_chart, forecast_trails, projection_chart, small_multiples
 from ..projection import format_count
 from .build import ReportContent
 
@@ -68,6 +68,8 @@ def charts(content: ReportContent) -> dict[str, plt.Figure]:
     }
     if content.scores is not None:
         figures["skill"] = backtest_chart(content.scores)
+    if len(content.earlier) and content.earlier["reported"].notna().any():
+        figures["trails"] = forecast_trails(content.earlier, content.series)
     if content.by_destination["destination"].nunique() > 1:
         figures["destinations"] = small_multiples(content.by_destination)
     return figures
@@ -146,7 +148,31 @@ def _context(content: ReportContent, chart_files, previous) -> dict[str, Any]:
                     "rank": row.rank,
                 }
             )
+    earlier_rows, hit_rates = [], []
+    if len(content.earlier):
+        known = content.earlier[content.earlier["reported"].notna()]
+        for row in known.sort_values(["report", "horizon"]).itertuples():
+            earlier_rows.append(
+                {
+                    "report": f"{pd.Timestamp(row.report):%d %b %Y}",
+                    "horizon": row.horizon,
+                    "target": f"{row.target:%d %b %Y}",
+                    "forecast": f"{format_count(row.median)} ({format_count(row.lo)}-"
+                    f"{format_count(row.hi)})",
+                    "reported": format_count(row.reported),
+                    "inside": "yes" if row.inside else "no",
+                }
+            )
+        for horizon in sorted(content.config.horizons):
+            at = known[known["horizon"] == horizon]
+            pending = int((content.earlier["horizon"] == horizon).sum()) - len(at)
+            hit_rates.append(
+                f"+{horizon} days: {int(at['inside'].sum())} of {len(at)} inside"
+                + (f" ({pending} not yet due)" if pending else "")
+            )
     return {
+        "earlier_rows": earlier_rows,
+        "hit_rates": hit_rates,
         "context_figures": context,
         "c": content,
         "config": content.config,

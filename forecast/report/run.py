@@ -77,8 +77,10 @@ def run_report(
         if not force and _up_to_date(manifest_path, pdf_path, fingerprint):
             log.info("report %s is up to date (same inputs); skipping", pdf_path)
             return RunResult("skipped", pdf_path, manifest_path)
-        previous = _previous_manifest(folder, config.slug, report_date)
+        manifests = _earlier_manifests(folder, config.slug, report_date)
+        previous = manifests[-1] if manifests else None
         content = build(config, report_date, allow_stale=allow_stale)
+        content.earlier = _earlier_forecasts(manifests, content.series)
         content.changes = _changes(previous, content)
         assets = Path(tempfile.mkdtemp(prefix=".assets-", dir=folder))
         try:
@@ -205,7 +207,8 @@ def _up_to_date(manifest_path: Path, pdf_path: Path, fingerprint: str) -> bool:
         return False
 
 
-def _previous_manifest(folder: Path, slug: str, report_date: dt.date) -> dict | None:
+def _earlier_manifests(folder: Path, slug: str, report_date: dt.date) -> list[dict]:
+    """The manifests of this crisis's reports dated before `report_date`, oldest first."""
     earlier = []
     for path in folder.glob(f"{slug}-*.json"):
         try:
@@ -214,7 +217,35 @@ def _previous_manifest(folder: Path, slug: str, report_date: dt.date) -> dict | 
             continue
         if manifest.get("as_of", "") < f"{report_date:%Y-%m-%d}":
             earlier.append(manifest)
-    return max(earlier, key=lambda m: m["as_of"]) if earlier else None
+    return sorted(earlier, key=lambda m: m["as_of"])
+
+
+def _earlier_forecasts(manifests: list[dict], series: pd.DataFrame) -> pd.DataFrame:
+    """Each earlier report's central forecast (median, 80% interval) for each of its target
+    dates, with what was reported for that date by now: the last report up to 3 days before it
+    (None when not yet known)."""
+    truth = series.set_index("date")["value"]
+    rows = []
+    for manifest in manifests:
+        for horizon, values in manifest.get("headline", {}).get("central", {}).items():
+            target = pd.Timestamp(values["date"])
+            known = truth[(truth.index <= target) & (truth.index >= target - pd.Timedelta(days=3))]
+            reported = float(known.iloc[-1]) if len(known) else None
+            rows.append(
+                {
+                    "report": manifest["as_of"],
+                    "horizon": int(horizon),
+                    "target": target,
+                    "median": values["median"],
+                    "lo": values["lo"],
+                    "hi": values["hi"],
+                    "reported": reported,
+                    "inside": None
+                    if reported is None
+                    else values["lo"] <= reported <= values["hi"],
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def _changes(previous: dict | None, content) -> list[str]:
