@@ -51,17 +51,20 @@ def summarise_paths(
 
 
 def format_count(value: float) -> str:
-    """A count for prose: 4.1 million, 652,000, 1,234.
+    """A count for prose, to three significant figures: 4.1 million, 652,000, 12,500, 950.
+
+    Counts of displaced people are estimates; "12,493 a day" claims a precision no source has.
 
     Examples
     --------
-    >>> format_count(4_112_000), format_count(652_445), format_count(1234)
-    ('4.1 million', '652,000', '1,234')
+    >>> format_count(4_112_000), format_count(652_445), format_count(12_493), format_count(950)
+    ('4.1 million', '652,000', '12,500', '950')
     """
     if abs(value) >= 1e6:
         return f"{value / 1e6:.1f} million"
-    if abs(value) >= 1e5:
-        return f"{round(value, -3):,.0f}"
+    if abs(value) >= 1000:
+        digits = int(np.floor(np.log10(abs(value)))) - 2
+        return f"{round(value, -digits):,.0f}"
     return f"{value:,.0f}"
 
 

@@ -62,19 +62,10 @@ class Revisions:
         times = "once, by" if self.count == 1 else f"{self.count} times, the largest"
         return (
             f"Revised down {times} {worst['pct']:.0f}% on {worst['date']:%Y-%m-%d} "
-            f"({_short(worst['before'])} to {_short(worst['after'])}): treated as a revision; "
+            f"({format_count(worst['before'])} to {format_count(worst['after'])}): treated as a "
+            "revision; "
             "the total is modelled as a non-decreasing true total seen through reporting noise."
         )
-
-
-def _short(value: float) -> str:
-    """A count to three significant figures for prose (149,291 -> 149,000)."""
-    if value >= 1e6:
-        return format_count(value)
-    if value < 1000:
-        return f"{value:,.0f}"
-    digits = int(np.floor(np.log10(value))) - 2
-    return f"{round(value, -digits):,.0f}"
 
 
 def cumulative_reports(counts: pd.DataFrame) -> pd.DataFrame:
