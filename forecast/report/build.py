@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,8 +88,23 @@ def series_name(config: ReportConfig) -> str:
     return f"{words[0].upper()}{words[1:]}{where}"
 
 
-def _clip(text: str, limit: int = 110) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+def _publishers(sources: pd.Series) -> list[str]:
+    """Every source, once: the same publisher and file at several commits (vintages) is one
+    line saying how many versions were read.
+
+    Examples
+    --------
+    >>> _publishers(pd.Series(["UNHCR via r/f.csv@3c5046a7", "UNHCR via r/f.csv@a0019b65"]))
+    ['UNHCR via r/f.csv (2 versions)']
+    """
+    versions: dict[str, set[str]] = {}
+    for text in sources.unique():
+        base = re.sub(r"@[0-9a-f]{7,40}\b", "", str(text))
+        versions.setdefault(base, set()).add(str(text))
+    return [
+        base + (f" ({len(texts)} versions)" if len(texts) > 1 else "")
+        for base, texts in sorted(versions.items())
+    ]
 
 
 def file_digest(path) -> str:
@@ -134,8 +150,7 @@ def build(
                 "sha256": file_digest(path),
                 "rows": len(known),
                 "latest": f"{known['date'].max():%Y-%m-%d}" if len(known) else "none",
-                "sources": [_clip(text) for text in sorted(set(known["source"]))[:3]],
-                "more_sources": max(known["source"].nunique() - 3, 0),
+                "sources": _publishers(known["source"]),
             }
         )
         notes.extend(f"{path.name}: {w.message}" for w in caught if "fall" not in str(w.message))
