@@ -36,39 +36,48 @@ class _Episode:
     kind: str
 
 
+def _registered(episode_id: str, origin: str, what: str) -> _Episode:
+    """A bundled FabFlee episode: registered refugees, the total across countries of asylum."""
+    file = EPISODES / f"{episode_id}.csv"
+    return _Episode(episode_id, origin, what, file, "refugees_registered", "total", "stock")
+
+
 _EPISODES = (
-    _Episode(
-        "burundi2015", "Burundi",
+    _registered(
+        "burundi2015",
+        "Burundi",
         "refugees from Burundi (April-2015 caseload) in Rwanda, Tanzania, Uganda, DR Congo",
-        EPISODES / "burundi2015.csv", "refugees_registered", "total", "stock",
     ),
-    _Episode(
-        "mali2012", "Mali",
+    _registered(
+        "mali2012",
+        "Mali",
         "refugees from Mali (2012 northern conflict) in Burkina Faso, Mauritania, Niger",
-        EPISODES / "mali2012.csv", "refugees_registered", "total", "stock",
     ),
-    _Episode(
-        "nigeria2016", "Nigeria",
+    _registered(
+        "nigeria2016",
+        "Nigeria",
         "refugees from north-east Nigeria in Cameroon, Niger, Chad (not an onset)",
-        EPISODES / "nigeria2016.csv", "refugees_registered", "total", "stock",
     ),
-    _Episode(
-        "nigeria2022", "Nigeria",
+    _registered(
+        "nigeria2022",
+        "Nigeria",
         "refugees from Nigeria in Cameroon, Niger, Chad, monthly (a protracted caseload)",
-        EPISODES / "nigeria2022.csv", "refugees_registered", "total", "stock",
     ),
-    _Episode(
-        "ssudan2013", "South Sudan",
+    _registered(
+        "ssudan2013",
+        "South Sudan",
         "refugees from South Sudan (December-2013 war) in Ethiopia, Kenya, Sudan, Uganda",
-        EPISODES / "ssudan2013.csv", "refugees_registered", "total", "stock",
     ),
     _Episode(
-        "ukraine2022", "Ukraine",
+        "ukraine2022",
+        "Ukraine",
         "border crossings from Ukraine into neighbouring countries (UNHCR total)",
-        DATA / "ukraine_2022.csv", "cumulative_border_crossings_from_ukraine",
-        "All neighbouring countries (UNHCR total)", "cumulative",
+        DATA / "ukraine_2022.csv",
+        "cumulative_border_crossings_from_ukraine",
+        "All neighbouring countries (UNHCR total)",
+        "cumulative",
     ),
-)  # fmt: skip
+)
 _BY_ID = {episode.id: episode for episode in _EPISODES}
 
 

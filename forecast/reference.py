@@ -411,7 +411,8 @@ def default(exclude: tuple[str, ...] = ()) -> ReferenceClass:
     Learning takes seconds; each process would otherwise pay it again (every scheduled report,
     every notebook kernel). So the result is also kept on disk, under the user's cache folder
     (``$XDG_CACHE_HOME/forecast``, else ``~/.cache/forecast``), named by a digest of the
-    episode files and of this module's source: new data or a new method learn afresh. A cache
+    episode files and of the modules that learn from them: new data or a new method learn
+    afresh. A cache
     that cannot be read or written is simply not used.
     """
     path = _cache_path(exclude)
@@ -449,7 +450,10 @@ def default(exclude: tuple[str, ...] = ()) -> ReferenceClass:
 def _cache_path(exclude: tuple[str, ...]) -> Path:
     from . import episodes
 
-    digest = hashlib.sha256(Path(__file__).read_bytes())
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for module in ("reference.py", "revisions.py", "episodes.py"):
+        digest.update((here / module).read_bytes())
     for episode in sorted(episodes.ids()):
         digest.update(episodes.source_file(episode).read_bytes())
     digest.update(repr(sorted(exclude)).encode())

@@ -443,25 +443,22 @@ def _spread(central, fit, paths, totals):
     """
     at_horizon = paths[:, -1]
     low_cut, high_cut = np.quantile(at_horizon, [0.2, 0.8])
-    low = at_horizon <= low_cut
-    low_scenario = Scenario(
-        "low",
-        fit.name,
-        float(np.median(totals[low])),
-        "conditioned",
-        assumptions="the central fit's draws ending in the lowest fifth of its range",
-    )
-    results = [(low_scenario, fit, paths[low], totals[low]), (central, fit, paths, totals)]
-    high = at_horizon >= high_cut
-    high_scenario = Scenario(
-        "high",
-        fit.name,
-        float(np.median(totals[high])),
-        "conditioned",
-        assumptions="the central fit's draws ending in the highest fifth of its range",
-    )
-    results.append((high_scenario, fit, paths[high], totals[high]))
-    return results
+
+    def conditioned(name: str, chosen: np.ndarray, fifth: str):
+        scenario = Scenario(
+            name,
+            fit.name,
+            float(np.median(totals[chosen])),
+            "conditioned",
+            assumptions=f"the central fit's draws ending in the {fifth} fifth of its range",
+        )
+        return scenario, fit, paths[chosen], totals[chosen]
+
+    return [
+        conditioned("low", at_horizon <= low_cut, "lowest"),
+        (central, fit, paths, totals),
+        conditioned("high", at_horizon >= high_cut, "highest"),
+    ]
 
 
 def _check_request(horizon: int, levels: Sequence[float]) -> None:
