@@ -18,21 +18,16 @@ pool 35 countries' displacement in a Bayesian hierarchical model):
    ``log(1 + F7 h / m)`` and ``log(1 + F28 h / m)`` (the log ratio a naive forecast would give
    with each flow) and ``log(age)``. A linear quantile regression per horizon and quantile level
    learns how much of the naive growth past crises delivered, and how spread the outcomes were:
-   flat (carry the level) and naive (carry the flow) are the special cases 0 and 1. Up to the
-   median only the flows enter (a crisis whose flow has stopped most likely stays where it
-   is); above it an intercept and the age let a quiet series still jump, as past ones did.
+   flat (carry the level) and naive (carry the flow) are the special cases 0 and 1.
 3. Every crisis weighs the same, however often it was reported, so no single episode (and no
    single episode's dates) sets the answer.
 4. Forecasts for any day interpolate the fitted horizons in log time; quantiles are sorted
    (rearrangement) and made non-decreasing in time, so every band is ordered and every path
-   grows. No quantile goes beyond the largest growth any past crisis showed at that horizon
-   and stage, and no feature beyond the range they showed: nothing is extrapolated without
-   bound.
-5. The bands are calibrated across crises, not on the series' own fit: inside the reference
-   class, each crisis is predicted by quantile lines learnt without it, and each tail's width
-   is scaled so that those out-of-crisis forecasts fall outside the 80% and 95% bands as often
-   as they should (by horizon and stage: the first 30 days, and after). ``benchmarks/
-   episodes.py`` checks the result leave-one-episode-out, one level up.
+   grows.
+
+Because the quantiles are learnt from errors across crises, the bands are calibrated across
+crises rather than on the series' own fit; ``benchmarks/episodes.py`` checks this
+leave-one-episode-out.
 """
 
 from __future__ import annotations
@@ -132,12 +127,8 @@ class ReferenceClass:
         new series' features are clipped to it, so no quantile line is extrapolated beyond
         what past crises showed (an early surge is never extrapolated without bound).
     spread
-        Array (horizons x stages x 2): the factors the quantiles' distances from the median are
-        scaled by, below and above it, learnt so that out-of-crisis bands hold (`_calibrate`).
-    largest
-        Array (horizons x stages): the largest log ratio any past crisis showed at that horizon
-        and stage; no quantile goes beyond it, so the upper tail says what has happened, not
-        what a straight line through a few jumps would extrapolate.
+        Array (horizons x stages): the factor each quantile's distance from the median is
+        scaled by, learnt so that out-of-crisis bands hold (see `_calibrate`).
     rows
         Training rows per episode (origins x horizons).
     """
@@ -146,7 +137,6 @@ class ReferenceClass:
     episodes: tuple[str, ...]
     feature_range: np.ndarray
     spread: np.ndarray
-    largest: np.ndarray
     rows: dict[str, int] = field(default_factory=dict)
     horizons: tuple[int, ...] = HORIZONS
     quantiles: tuple[float, ...] = QUANTILES
@@ -164,14 +154,12 @@ class ReferenceClass:
         above = np.einsum("df,dqf->dq", features, self.coefficients[high])
         z = np.sort((1 - weight) * below + weight * above, axis=1)
         stage = next(k for k, (young, old) in enumerate(STAGES) if young < current.age <= old)
-        factor = (1 - weight) * self.spread[low, stage] + weight * self.spread[high, stage]
+        factor = (1 - weight[:, 0]) * self.spread[low, stage] + weight[:, 0] * self.spread[
+            high, stage
+        ]
         middle = z[:, [len(self.quantiles) // 2]]
-        tail = np.where(z < middle, factor[:, [0]], factor[:, [1]])
-        z = middle + tail * (z - middle)
+        z = middle + factor[:, None] * (z - middle)
         z = _widen_tails(z, np.asarray(self.quantiles))
-        share = weight[:, 0]
-        limit = (1 - share) * self.largest[low, stage] + share * self.largest[high, stage]
-        z = np.minimum(z, limit[:, None])
         return np.maximum.accumulate(z, axis=0)
 
     def sample(self, current: State, days: int, draws: int) -> tuple[np.ndarray, np.ndarray]:
@@ -312,13 +300,6 @@ def learn(
     names = _names()
     coefficients = _fit_quantiles(table, names)
     spread = _calibrate(table, names)
-    largest = np.zeros((len(HORIZONS), len(STAGES)))
-    for i, horizon in enumerate(HORIZONS):
-        for k, (young, old) in enumerate(STAGES):
-            at = table[
-                (table["horizon"] == horizon) & (table["age"] > young) & (table["age"] <= old)
-            ]
-            largest[i, k] = at["z"].max() if len(at) else largest[i - 1, k] if i else np.inf
     counts = table.groupby("episode").size().to_dict()
     feature_range = np.vstack([table[names].min().to_numpy(), table[names].max().to_numpy()])
     return ReferenceClass(
@@ -326,7 +307,6 @@ def learn(
         tuple(sorted(chosen)),
         feature_range,
         spread,
-        np.maximum.accumulate(largest, axis=0),
         {k: int(v) for k, v in counts.items()},
     )
 
@@ -352,47 +332,43 @@ def _fit_quantiles(table: pd.DataFrame, names: list[str]) -> np.ndarray:
             continue
         weights = _weights(at)
         X, z = at[names].to_numpy(), at["z"].to_numpy()
-        flows = np.array([name.startswith("flow") for name in names])
         for j, q in enumerate(QUANTILES):
-            # Up to the median, growth comes from the flows alone: a crisis whose flow has
-            # stopped is most likely to stay where it is. Above it, the intercept and the age
-            # let a quiet series still jump (a country added, a registration drive).
-            used = flows if q <= 0.5 else np.ones(len(names), dtype=bool)
             model = QuantileRegressor(quantile=q, alpha=0.0, fit_intercept=False, solver="highs")
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                model.fit(X[:, used], z, sample_weight=weights / weights.mean())
-            coefficients[i, j, used] = model.coef_
+                model.fit(X, z, sample_weight=weights / weights.mean())
+            coefficients[i, j] = model.coef_
     return coefficients
 
 
-def _best_factor(at: pd.DataFrame, grid: np.ndarray, middle: int, side: dict[int, float]) -> float:
-    """The factor on the grid that scales one tail's distances from the median so that the
-    truth lands beyond each quantile of `side` (column index -> expected share) as often as it
-    should, each crisis weighing the same."""
+def _best_factor(
+    at: pd.DataFrame,
+    grid: np.ndarray,
+    middle: int,
+    band80: tuple[int, int],
+    band95: tuple[int, int],
+) -> float:
+    """The factor on the grid whose 80% and 95% bands come closest to their levels."""
     weights = 1.0 / at.groupby("episode")["z"].transform("size").to_numpy()
     mid, truth = at[f"q{middle}"].to_numpy(), at["z"].to_numpy()
 
-    def error(factor: float) -> float:
-        total = 0.0
-        for column, share in side.items():
-            edge = mid + factor * (at[f"q{column}"].to_numpy() - mid)
-            beyond = truth > edge if column > middle else truth < edge
-            total += (np.sum(weights * beyond) / np.sum(weights) - share) ** 2
-        return total
+    def coverage(factor: float, band: tuple[int, int]) -> float:
+        lower = mid + factor * (at[f"q{band[0]}"].to_numpy() - mid)
+        upper = mid + factor * (at[f"q{band[1]}"].to_numpy() - mid)
+        inside = (lower <= truth) & (truth <= upper)
+        return float(np.sum(weights * inside) / np.sum(weights))
 
-    return float(grid[int(np.argmin([error(f) for f in grid]))])
+    errors = [(coverage(f, band80) - 0.8) ** 2 + (coverage(f, band95) - 0.95) ** 2 for f in grid]
+    return float(grid[int(np.argmin(errors))])
 
 
 def _calibrate(table: pd.DataFrame, names: list[str]) -> np.ndarray:
-    """Band-width factors per horizon, stage and tail, so bands hold on crises not learnt from.
+    """Band-width factors per horizon and stage, so bands hold on crises not learnt from.
 
     Conformal in spirit: each episode is predicted by quantile lines learnt without it, and the
-    factors that scale the quantiles' distances from the median (below it, and above it) are the
-    ones that make those out-of-crisis predictions fall below the 10% and 2.5% quantiles, and
-    above the 90% and 97.5% ones, as often as they should (each crisis weighing the same). Bands
-    learnt on few crises are otherwise too narrow for the next one; the tails are calibrated
-    apart because growth is skewed (a quiet series rarely falls far, but may jump).
+    factor that scales every quantile's distance from the median is the one that gives those
+    out-of-crisis predictions 80% and 95% coverage (each crisis weighing the same). Bands learnt
+    on few crises are otherwise too narrow for the next one.
     """
     quantiles = np.asarray(QUANTILES)
     lo80, hi80 = int(np.argmin(np.abs(quantiles - 0.1))), int(np.argmin(np.abs(quantiles - 0.9)))
@@ -411,7 +387,7 @@ def _calibrate(table: pd.DataFrame, names: list[str]) -> np.ndarray:
         index = np.searchsorted(HORIZONS, mine["horizon"].to_numpy())
         z = np.einsum("nf,nqf->nq", mine[names].to_numpy(), coefficients[index])
         parts.append(mine.assign(**{f"q{j}": v for j, v in enumerate(np.sort(z, axis=1).T)}))
-    factors = np.ones((len(HORIZONS), len(STAGES), 2))
+    factors = np.ones((len(HORIZONS), len(STAGES)))
     if not parts:
         return factors
     predicted = pd.concat(parts, ignore_index=True)
@@ -424,10 +400,7 @@ def _calibrate(table: pd.DataFrame, names: list[str]) -> np.ndarray:
             ]  # fmt: skip
             if at["episode"].nunique() < 2:
                 continue
-            below = {lo80: 0.1, lo95: 0.025}
-            above = {hi80: 0.1, hi95: 0.025}
-            factors[i, k, 0] = _best_factor(at, grid, middle, below)
-            factors[i, k, 1] = _best_factor(at, grid, middle, above)
+            factors[i, k] = _best_factor(at, grid, middle, (lo80, hi80), (lo95, hi95))
     return factors
 
 
@@ -450,7 +423,6 @@ def default(exclude: tuple[str, ...] = ()) -> ReferenceClass:
                 tuple(str(e) for e in stored["episodes"]),
                 stored["feature_range"],
                 stored["spread"],
-                stored["largest"],
                 dict(zip(stored["row_ids"].tolist(), stored["row_counts"].tolist(), strict=True)),
             )
     except (OSError, KeyError, ValueError):
@@ -466,7 +438,6 @@ def default(exclude: tuple[str, ...] = ()) -> ReferenceClass:
                 episodes=np.array(learnt.episodes),
                 feature_range=learnt.feature_range,
                 spread=learnt.spread,
-                largest=learnt.largest,
                 row_ids=np.array(list(learnt.rows)),
                 row_counts=np.array(list(learnt.rows.values())),
             )

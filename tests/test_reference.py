@@ -164,8 +164,8 @@ def test_the_default_reference_class_is_kept_on_disk_and_read_back(tmp_path, mon
     from forecast import reference
 
     learnt = reference.ReferenceClass(
-        np.arange(24.0).reshape(2, 3, 4), ("a", "b"), np.zeros((2, 4)), np.ones((2, 2, 2)),
-        np.ones((2, 2)), {"a": 3, "b": 4},
+        np.arange(24.0).reshape(2, 3, 4), ("a", "b"), np.zeros((2, 4)), np.ones((2, 2)),
+        {"a": 3, "b": 4},
     )  # fmt: skip
     calls = []
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
