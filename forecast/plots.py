@@ -130,6 +130,7 @@ def backtest_chart(scores: pd.DataFrame, ax: Axes | None = None) -> Figure:
     for index, model in enumerate(table.columns):
         left.plot(table.index, table[model], marker="o", color=PALETTE[index % len(PALETTE)],
                   label=model)  # fmt: skip
+    left.set_xticks(list(table.index))  # the horizons scored, not a continuous axis
     left.set_xlabel("horizon (days)")
     left.set_ylabel("mean absolute % error")
     left.set_title("Error by horizon", fontsize=10, loc="left")
@@ -144,6 +145,9 @@ def backtest_chart(scores: pd.DataFrame, ax: Axes | None = None) -> Figure:
             right.plot(rows["target"], rows["median"], ".", ms=4,
                        color=PALETTE[index % len(PALETTE)], label=model)  # fmt: skip
         right.yaxis.set_major_formatter(FuncFormatter(short_count))
+        if len(truth) < 3:  # a few points: keep the date axis around them, not years wide
+            pad = pd.Timedelta(days=7)
+            right.set_xlim(truth["target"].min() - pad, truth["target"].max() + pad)
         right.set_title(f"Forecasts {int(longest['horizon'].iloc[0])} days ahead vs reported",
                         fontsize=10, loc="left")  # fmt: skip
         right.grid(alpha=0.3)
