@@ -1,25 +1,21 @@
-"""Scenario projections of cumulative displacement toward a ceiling: low / central / high.
+"""Scenario projections of cumulative displacement: low / central / high.
 
-The default scenarios, given the series and (optionally) a reported upper estimate C:
+The default scenarios (``curve="reference"``) come from the reference class of past crises
+(`forecast.reference`): **central** is what followed, in those crises, from a state like this
+series' (its level, age and recent flows), **low** and **high** the lowest and highest fifth of
+those outcomes. A reported upper estimate caps the outcomes at a reading of it that follows
+each outcome's rank, unless the data overrule it (most outcomes pass it), which the notes say.
+So the three scenarios are ordered at every date and level, each can be stated in one sentence,
+and their bands are calibrated across crises.
 
-central
-    The data's own fit with C as evidence, not truth: a log-normal prior centred on C (one
-    standard deviation is a factor of 1.65). Weeks of data overrule an estimate that is clearly
-    wrong, and the summary says so. Without C, the data alone.
-low, high
-    The central fit conditioned on its outcome: the Monte Carlo draws whose total at the horizon
-    lies in the lowest fifth (low) or the highest fifth (high) of the central fit's. Their
-    ceilings are the median ceiling of those draws. When C lies above
-    the central fit's 90th percentile, high is instead the curve refitted with the ceiling fixed
-    at C, so the official upper estimate stays a planning bound.
+With a curve (``curve="auto"`` or a name) or your own `Scenario` list, the scenarios are
+saturating curves fitted to the series alone (`forecast.fitting`): central is the fit with the
+estimate as a log-normal prior the data can overrule; low and high are its draws ending in the
+lowest and highest fifth. Once the daily flow has peaked and fallen (see
+`forecast.fitting.has_peaked`), the curves carry a steady flow beside the surge: the ceiling
+then bounds the surge, and the steady flow continues beyond it.
 
-So the three scenarios span the uncertainty the data and the estimate leave about the ceiling,
-stay ordered at every date, and each can be stated in one sentence ("if the ceiling is low").
-Each scenario's own bands come from parameter uncertainty and observation noise.
-
-Once the daily flow has peaked and fallen (see `forecast.fitting.has_peaked`), the curves carry
-a steady flow beside the surge: people who keep leaving, or keep crossing, at a constant rate
-after the surge is over. The ceiling then bounds the surge; the steady flow continues beyond it.
+Either way a series whose total falls is modelled, not refused (`forecast.revisions`).
 """
 
 from __future__ import annotations
@@ -219,11 +215,13 @@ def project(
     in past crises, calibrated across them. **central** is that whole distribution; **low** and
     **high** are its lowest and highest fifth (the same draws, conditioned), so low <= central
     <= high at every date and level. A reported upper estimate is evidence weighed against the
-    reference class: each draw is capped at the estimate times a log-normal factor (one
-    standard deviation is a factor of 1.65, `CEILING_SD_LOG`), the low draws by a low reading
-    of it and the high draws by a high one, and the ceiling stated for each scenario is the one
-    its median respects. Without an estimate the reference class alone bounds the growth: an
-    early surge is never extrapolated without bound.
+    reference class: what remains to come under it is uncertain by a log-normal factor (one
+    standard deviation is a factor of 1.65, `CEILING_SD_LOG`); each draw is capped at a reading
+    of it, the low draws by a low reading and the high draws by a high one, and the ceiling
+    stated for each scenario is the one its median respects. When most outcomes from the
+    series' state pass the estimate (a total close to it and still growing), the data overrule
+    it: it caps nothing and the notes say so. Without an estimate the reference class alone
+    bounds the growth: an early surge is never extrapolated without bound.
 
     Parameters
     ----------
@@ -373,17 +371,27 @@ def _reference_projection(
     current = state(days, series["value"].to_numpy(dtype=float), latest)
     paths, ranks = ref.sample(current, horizon, draws)
     caps = np.full(draws, np.inf)
+    who = source or "reported"
+    dates = pd.date_range(series["date"].iloc[-1] + pd.Timedelta(days=1), periods=horizon)
     if estimate is not None:
         # What remains to come under the estimate is uncertain by a log-normal factor. The cap
         # follows the same rank as the draw (a large outcome goes with a high reading of the
         # estimate), so scenarios stay ordered and each median respects its own cap.
         caps = _cap(estimate, latest, ranks)
+        passing = float(np.mean(paths[:, -1] > _cap(estimate, latest, np.full(draws, 0.5))))
+        if passing > 0.5:
+            # Most outcomes from a state like this one pass the estimate: the data overrule it
+            # (a total close to it and still growing), and it is not used as a cap.
+            notes.append(
+                f"The data overrule the {who} upper estimate of {format_count(estimate)}: "
+                f"from a state like this one, {passing:.0%} of the outcomes past crises suggest "
+                f"pass it by {dates[-1]:%Y-%m-%d}, so the scenarios are not capped by it."
+            )
+            estimate, caps = None, np.full(draws, np.inf)
     if bounds is not None:
         caps = np.minimum(caps, bounds[1])
     # A forecast of the total never starts below the latest figure as published.
     capped = np.maximum(np.minimum(paths, caps[:, None]), latest)
-    dates = pd.date_range(series["date"].iloc[-1] + pd.Timedelta(days=1), periods=horizon)
-    who = source or "reported"
     parts = {
         "low": (ranks <= 0.2, "the lowest fifth of past crises' outcomes", 0.1),
         "central": (np.ones(draws, dtype=bool), "past crises' outcomes", 0.5),
