@@ -20,8 +20,8 @@ STAGES = {
     "extract figures": "extract/__init__.py",
     "project scenarios": "scenarios.py",
     "backtest (track record)": "backtest.py",
-    "charts (SVG + PNG)": "render.py:76(save_charts)",
-    "PDF (WeasyPrint)": "render.py:146(pdf)",
+    "charts (SVG + PNG)": "(save_charts)",
+    "PDF (WeasyPrint)": "(pdf)",
 }
 
 
@@ -40,7 +40,8 @@ def main() -> None:
             (
                 row[3]
                 for func, row in stats.stats.items()
-                if where in f"{func[0]}:{func[1]}({func[2]})"
+                # Matched by file or function name, not line: lines move as the code changes.
+                if where in f"{func[0]}:({func[2]})"
             ),
             default=0.0,
         )
