@@ -229,7 +229,9 @@ def project(
         One series in the counts schema: ``cumulative``, ``flow`` or ``stock`` (a registered
         population, read as a total that grows; falls are revisions). Several series raise
         `DataError` listing them. A total that falls is modelled, not refused (see
-        `forecast.revisions`), and the summary says what was done.
+        `forecast.revisions`), and the summary says what was done; the lower bands of a total
+        that has been revised down may then reach below its latest figure, as later reports
+        in past crises did.
     horizon
         Days to project after the last report.
     ceiling
@@ -297,7 +299,7 @@ def project(
     if scenarios is None and curve == "reference":
         return _reference_projection(
             series, latest, horizon, estimate, bounds, source, levels, draws, reference,
-            notes, label,
+            notes, label, revised=revisions.count > 0,
         )  # fmt: skip
     dates = pd.date_range(series["date"].iloc[-1] + pd.Timedelta(days=1), periods=horizon)
     results: list[tuple[Scenario, CurveFit | CurveMixture, np.ndarray, np.ndarray]] = []
@@ -363,7 +365,18 @@ def project(
 
 
 def _reference_projection(
-    series, latest, horizon, estimate, bounds, source, levels, draws, reference, notes, label
+    series,
+    latest,
+    horizon,
+    estimate,
+    bounds,
+    source,
+    levels,
+    draws,
+    reference,
+    notes,
+    label,
+    revised,
 ) -> Projection:
     """Low / central / high from the reference class, capped by a reported upper estimate."""
     days = (series["date"] - series["date"].iloc[0]).dt.days.to_numpy(dtype=float)
@@ -390,8 +403,11 @@ def _reference_projection(
             estimate, caps = None, np.full(draws, np.inf)
     if bounds is not None:
         caps = np.minimum(caps, bounds[1])
-    # A forecast of the total never starts below the latest figure as published.
-    capped = np.maximum(np.minimum(paths, caps[:, None]), latest)
+    capped = np.minimum(paths, caps[:, None])
+    if not revised:
+        # A total never revised down is not forecast below its latest figure; one that has been
+        # may be again, and past crises' revisions then widen the bands below it.
+        capped = np.maximum(capped, latest)
     parts = {
         "low": (ranks <= 0.2, "the lowest fifth of past crises' outcomes", 0.1),
         "central": (np.ones(draws, dtype=bool), "past crises' outcomes", 0.5),

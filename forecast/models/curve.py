@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import ModelError, ScenarioError
 from .base import Forecaster
 
 
@@ -34,7 +35,10 @@ class CurveModel(Forecaster):
         y = reports["value"].to_numpy(dtype=float)
         usable = self.ceiling if self.ceiling and self.ceiling > y[-1] else None
         scenario = Scenario("central", self.curve, usable, "prior" if usable else "free")
-        self.fit_ = fit_scenario(scenario, t, y)
+        try:
+            self.fit_ = fit_scenario(scenario, t, y)
+        except ScenarioError as exc:  # one error type for every model that cannot run
+            raise ModelError(f"{self.name}: {exc}") from None
         self.anchor_ = float(y[-1])
 
     def _predict(self, horizon, draws, rng, X_future):
