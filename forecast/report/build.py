@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from ..extract import Ceiling, extract_figures, model_inputs
 from ..projection import Projection, format_count
 from ..scenarios import project
 from .config import ReportConfig
+
+log = logging.getLogger("forecast.report")
 
 
 @dataclass
@@ -325,6 +328,10 @@ def _skill(config, series, notes) -> tuple[pd.DataFrame | None, pd.DataFrame | N
             draws=300,
         )
     except (ModelError, ScenarioError, DataError) as exc:
-        notes.append(f"No track record yet: {exc}.")
+        log.info("no backtest for the track record: %s", exc)
+        notes.append(
+            "No track record yet: the series is too short for any earlier forecast of it to "
+            f"have been checked against a later report at +{min(config.backtest_horizons)} days."
+        )
         return None, None
     return skill_table(scores), scores
