@@ -230,7 +230,6 @@ def training_rows(series: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     days = (reports["date"] - reports["date"].iloc[0]).dt.days.to_numpy(dtype=float)
     raw = reports["value"].to_numpy(dtype=float)
-    clean_all, _ = monotone(reports)
     rows = []
     last_origin = -np.inf
     for end in range(3, len(reports) + 1):
@@ -240,7 +239,7 @@ def training_rows(series: pd.DataFrame) -> pd.DataFrame:
             continue
         last_origin = origin
         # The cleaned level must use only what was known then: refit on the reports so far.
-        clean, _ = monotone(reports.iloc[:end]) if end < len(reports) else (clean_all, None)
+        clean, _ = monotone(reports.iloc[:end])
         current = state(days[:end], clean[:end], raw[end - 1])
         if current.level <= 0:
             continue

@@ -282,7 +282,6 @@ def project(
     else:
         values, revisions = monotone(reported, on_decrease=on_decrease)
         series = reported.assign(value=values)
-    y = series["value"].to_numpy(dtype=float)
     latest = float(reported["value"].iloc[-1])
     estimate, bounds, source = _ceiling_parts(ceiling)
     for value in [estimate, *(bounds or ())]:
@@ -292,15 +291,16 @@ def project(
                 f"{latest:,.0f} on {series['date'].iloc[-1]:%Y-%m-%d}; a ceiling is what the "
                 "total can still grow to"
             )
-    first = series["date"].iloc[0]
-    t = ((series["date"] - first).dt.days + 1).to_numpy(dtype=float)
-    rng = np.random.default_rng(seed)
     notes: list[str] = [revisions.describe()] if revisions.count else []
     if scenarios is None and curve == "reference":
         return _reference_projection(
             series, latest, horizon, estimate, bounds, source, levels, draws, reference,
             notes, label, revised=revisions.count > 0,
         )  # fmt: skip
+    # The curve fits: days since the first report, the non-decreasing totals.
+    t = ((series["date"] - series["date"].iloc[0]).dt.days + 1).to_numpy(dtype=float)
+    y = series["value"].to_numpy(dtype=float)
+    rng = np.random.default_rng(seed)
     dates = pd.date_range(series["date"].iloc[-1] + pd.Timedelta(days=1), periods=horizon)
     results: list[tuple[Scenario, CurveFit | CurveMixture, np.ndarray, np.ndarray]] = []
     if scenarios is None:
