@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -133,8 +134,24 @@ def _extract(args: argparse.Namespace) -> int:
         figures["date"] = figures["date"].dt.strftime("%Y-%m-%d")
         print(figures.to_json(orient="records", force_ascii=False, indent=1))
     else:
-        figures.to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
+        _defuse_formulas(figures).to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
     return 0
+
+
+def _defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would run as formulas (starting with = + - @, a tab or a carriage
+    return) prefixed with a quote, as OWASP advises for CSV: quotes come from documents, and
+    documents are data, never code."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or isinstance(out[column].dtype, pd.StringDtype):
+            out[column] = out[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v[:1] in _FORMULA_STARTS else v
+            )
+    return out
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _backtest(args: argparse.Namespace) -> int:
@@ -199,6 +216,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return args.run(args)
+    except BrokenPipeError:
+        # The reader stopped early (`forecast extract ... | head`): what it read is all it
+        # wanted. Point stdout at nothing so Python's own flush at exit does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except (DataError, ScenarioError, ModelError) as exc:
         print(f"forecast: error: {exc}", file=sys.stderr)
         return 2

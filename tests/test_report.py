@@ -197,6 +197,8 @@ def test_a_run_killed_mid_write_leaves_no_partial_pdf_and_the_previous_report_in
 
 def _config(tmp_path, text):
     path = tmp_path / "crisis.toml"
+    # The data sit beside the configuration: a report reads only under its folder (data.root).
+    shutil.copy(ROOT / "data" / "ukraine_2022.csv", tmp_path / "ukraine_2022.csv")
     path.write_text(text.replace("ROOT", str(ROOT)))
     return path
 
@@ -205,7 +207,7 @@ GOOD = """
 [crisis]
 name = "Test"
 [data]
-files = ["ROOT/data/ukraine_2022.csv"]
+files = ["ukraine_2022.csv"]
 measure = "cumulative_border_crossings_from_ukraine"
 destination = "All neighbouring countries (UNHCR total)"
 """

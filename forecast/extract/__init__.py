@@ -44,14 +44,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 
 import pandas as pd
 
+from ..errors import DataWarning
 from .context import (
     COUNTED,
     attribution,
     bounds,
     clause,
+    credits,
     date_for,
     date_mentions,
     is_estimate,
@@ -71,6 +74,14 @@ COLUMNS = (
     "value", "low", "high", "qualifier", "subject", "unit", "estimate", "attributed_to", "date",
     "quote", "source", "date_rule", "clause", "text", "start", "end",
 )  # fmt: skip
+
+#: Longest stretch of text read as one sentence; a longer run is cut at spaces (tables, lists
+#: and run-on text have no sentence ends and would otherwise make the work grow quadratically).
+MAX_SENTENCE = 1_000
+#: Most figures kept from one sentence; more is a table, kept in part with a DataWarning.
+MAX_FIGURES_PER_SENTENCE = 25
+#: Longest quote; a longer sentence is quoted around the figure.
+MAX_QUOTE = 300
 
 _PERCENT = r"\d+(?:\.\d+)?\s*(?:%|per\s?cent\b|percent\b)"
 
@@ -118,11 +129,26 @@ def extract_figures(
     """
     published_date = _as_date(published, "published")
     start_date = _as_date(event_start, "event_start")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
     rows = []
-    for sentence_start, sentence_end in sentences(text):
+    crowded = 0
+    for sentence_start, sentence_end in _pieces(text):
         sentence = text[sentence_start:sentence_end]
-        rows.extend(
-            _figures_in(sentence, sentence_start, published_date, start_date, source, percentages)
+        found = _figures_in(
+            sentence, sentence_start, published_date, start_date, source, percentages
+        )
+        if len(found) > MAX_FIGURES_PER_SENTENCE:
+            crowded += 1
+            found = found[:MAX_FIGURES_PER_SENTENCE]
+        rows.extend(found)
+    if crowded:
+        warnings.warn(
+            f"{crowded} sentence(s) of {source or 'the text'} held more than "
+            f"{MAX_FIGURES_PER_SENTENCE} figures (a table, not prose?); only the first "
+            f"{MAX_FIGURES_PER_SENTENCE} of each were kept",
+            DataWarning,
+            stacklevel=2,
         )
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
@@ -130,6 +156,36 @@ def extract_figures(
     for column in ("value", "low", "high"):
         frame[column] = frame[column].astype("float64")
     return frame
+
+
+def _pieces(text: str) -> list[tuple[int, int]]:
+    """Sentences, a run-on one cut at spaces into pieces of at most MAX_SENTENCE characters, so
+    that the work per figure stays bounded and the time linear in the length of the text."""
+    pieces = []
+    for start, end in sentences(text):
+        while end - start > MAX_SENTENCE:
+            cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+            cut = cut if cut > start else start + MAX_SENTENCE
+            pieces.append((start, cut))
+            start = cut
+            while start < end and text[start].isspace():
+                start += 1
+        if end > start:
+            pieces.append((start, end))
+    return pieces
+
+
+def _quote(sentence: str, start: int, end: int) -> str:
+    """The sentence holding a figure, cut to MAX_QUOTE characters around it when longer."""
+    if len(sentence) <= MAX_QUOTE:
+        return sentence
+    left = max(0, min(start - MAX_QUOTE // 2, len(sentence) - MAX_QUOTE))
+    right = left + MAX_QUOTE
+    return (
+        ("\u2026" if left else "")
+        + sentence[left:right].strip()
+        + ("\u2026" if right < len(sentence) else "")
+    )
 
 
 def _as_date(value: str | dt.date | None, name: str) -> dt.date | None:
@@ -142,12 +198,18 @@ def _as_date(value: str | dt.date | None, name: str) -> dt.date | None:
 
 
 def _figures_in(sentence, offset, published, event_start, source, percentages):
-    numbers = find_numbers(sentence)
+    # Two numbers per figure at most (a range), one more to know the sentence is crowded.
+    numbers = find_numbers(sentence, limit=2 * MAX_FIGURES_PER_SENTENCE + 2)
+    if not numbers and not (percentages and ("%" in sentence or "cent" in sentence.lower())):
+        return []  # most sentences hold no figure: skip reading their dates and sources
     pairs = merge_ranges(sentence, numbers)
     mentions = date_mentions(sentence, published, event_start)
+    credited = credits(sentence)
     rows = []
     last_unit = ""
     for index, (number, second) in enumerate(pairs):
+        if len(rows) > MAX_FIGURES_PER_SENTENCE:
+            break  # the caller keeps MAX_FIGURES_PER_SENTENCE and says the rest were left
         end = (second or number).end
         previous_end = (
             pairs[index - 1][1].end
@@ -183,9 +245,9 @@ def _figures_in(sentence, offset, published, event_start, source, percentages):
                 "subject": subject(sentence, number, previous_end, next_start, found_unit),
                 "unit": found_unit,
                 "estimate": is_estimate(sentence[left:right]),
-                "attributed_to": attribution(sentence, number.start, left),
+                "attributed_to": attribution(sentence, number.start, left, credited),
                 "date": date,
-                "quote": sentence,
+                "quote": _quote(sentence, number.start, end),
                 "source": source or "",
                 "date_rule": rule,
                 "clause": sentence[left:right],
@@ -195,11 +257,11 @@ def _figures_in(sentence, offset, published, event_start, source, percentages):
             }
         )
     if percentages:
-        rows.extend(_percentages(sentence, offset, mentions, published, source))
+        rows.extend(_percentages(sentence, offset, mentions, published, source, credited))
     return rows
 
 
-def _percentages(sentence, offset, mentions, published, source):
+def _percentages(sentence, offset, mentions, published, source, credited):
     rows = []
     for match in re.finditer(_PERCENT, sentence, re.I):
         value = float(re.match(r"\d+(?:\.\d+)?", match.group()).group())
@@ -212,8 +274,10 @@ def _percentages(sentence, offset, mentions, published, source):
                 "value": value, "low": low, "high": high, "qualifier": name,
                 "subject": "other", "unit": "percent",
                 "estimate": is_estimate(sentence[left:right]),
-                "attributed_to": attribution(sentence, match.start(), left), "date": date,
-                "quote": sentence, "source": source or "", "date_rule": rule,
+                "attributed_to": attribution(sentence, match.start(), left, credited),
+                "date": date,
+                "quote": _quote(sentence, match.start(), match.end()),
+                "source": source or "", "date_rule": rule,
                 "clause": sentence[left:right], "text": match.group(),
                 "start": offset + match.start(), "end": offset + match.end(),
             }

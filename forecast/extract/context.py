@@ -43,7 +43,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    word = re.search(r"([\w.]+)$", text[:dot])
+    word = re.search(r"([\w.]+)$", text[max(0, dot - 40) : dot])  # a bounded look back
     if not word:
         return False
     token = word.group(1).lower()
@@ -58,17 +58,20 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+MAX_CLAUSE = 200
 _CLAUSE_BREAK = re.compile(r"[;:\u2014]|,(?!\d{3})|\s(?:but|while|whereas|although)\s")
 
 
 def clause(sentence: str, start: int, end: int) -> tuple[int, int]:
-    """The clause around a number: between commas, semicolons or "but" not inside numbers."""
-    left = 0
-    for match in _CLAUSE_BREAK.finditer(sentence, 0, start):
+    """The clause around a number: between commas, semicolons or "but" not inside numbers, and
+    at most MAX_CLAUSE characters either side of it (a run-on list has no clause to speak of)."""
+    window = max(0, start - MAX_CLAUSE)
+    left = window
+    for match in _CLAUSE_BREAK.finditer(sentence, window, start):
         left = match.end()
-    following = _CLAUSE_BREAK.search(sentence, end)
+    following = _CLAUSE_BREAK.search(sentence, end, end + MAX_CLAUSE)
     right = following.start() if following else len(sentence.rstrip(" .!?"))
-    return _trim(sentence, left, right)
+    return _trim(sentence, left, min(right, end + MAX_CLAUSE))
 
 
 # Ranges --------------------------------------------------------------------------------------
@@ -83,9 +86,15 @@ def merge_ranges(sentence: str, numbers: list[Number]) -> list[tuple[Number, Num
         second = numbers[index + 1] if index + 1 < len(numbers) else None
         if second is not None and not first.vague and not second.vague:
             gap = sentence[first.end : second.start]
-            before = sentence[: first.start].lower()
+            before = sentence[max(0, first.start - 60) : first.start].lower()
+            if re.fullmatch(r"\s*(?:-|\u2013|to)\s*", gap) and _CHANGE.search(before):
+                # "rose from 10,000 to 20,000": the figure now is the second; the first is an
+                # earlier count of unknown date, so it is not reported as a figure of today.
+                pairs.append((second, None))
+                index += 2
+                continue
             if (re.fullmatch(r"\s*and\s*", gap) and re.search(r"between\s*$", before)) or (
-                re.fullmatch(r"\s*(?:-|\u2013|to)\s*", gap) and not re.search(r"from\s*$", before)
+                re.fullmatch(r"\s*(?:-|\u2013|to)\s*", gap)
             ):
                 pairs.append((first, second))
                 index += 2
@@ -95,12 +104,22 @@ def merge_ranges(sentence: str, numbers: list[Number]) -> list[tuple[Number, Num
     return pairs
 
 
+# A change of a count ("rose from 10,000 to 20,000"), not a range of it.
+_CHANGE = re.compile(
+    r"\b(?:rose|rising|risen|rises|increased|increasing|increases|grew|grown|growing|climbed"
+    r"|climbing|jumped|jumping|went\s+up|gone\s+up|fell|fallen|falling|dropped|dropping"
+    r"|decreased|decreasing|declined|declining|doubled|tripled|surged|soared|swelled|up|down)"
+    r"(?:\s+\w+){0,3}?\s+from\s*$"
+)
+
+
 def range_bounds(first: Number, second: Number) -> tuple[float, float]:
-    """Bounds of a range, the first sharing the second's scale ("1 to 2 million")."""
+    """Bounds of a range, the first sharing the second's scale ("1 to 2 million"), in order
+    whichever way round they were written ("between 20,000 and 10,000")."""
     low = first.value
     if not first.has_scale and second.scale >= 1000 and low * second.scale <= second.value:
         low *= second.scale
-    return low, second.value
+    return min(low, second.value), max(low, second.value)
 
 
 # Qualifiers ----------------------------------------------------------------------------------
@@ -242,9 +261,22 @@ _ESTIMATE = re.compile(
 def is_estimate(clause_text: str) -> bool:
     """A projection ("could", "might eventually", "estimates") rather than a count.
 
-    "an estimated 500,000" is a count with an approximate qualifier, not a projection.
+    "an estimated 500,000" is a count with an approximate qualifier, not a projection, and
+    "in May" is the month, not the verb.
     """
-    return bool(_ESTIMATE.search(re.sub(r"\ban estimated\b", "", clause_text, flags=re.I)))
+    for match in _ESTIMATE.finditer(clause_text):
+        if match.group() == "May" and _MONTH_MAY.search(
+            clause_text, max(0, match.start() - 12), match.end() + 6
+        ):
+            continue
+        return True
+    return False
+
+
+_MONTH_MAY = re.compile(
+    r"\b(?:in|of|since|by|until|till|from|through|to|early|late|mid|end of|last|next|this)[\s-]+"
+    r"May\b|\bMay\s+(?:\d|of\b|and\b|\()|\bMay\s*[,.;:]?\s*$|\b\d{1,2}(?:st|nd|rd|th)?\s+May\b",
+)
 
 
 # Attribution -----------------------------------------------------------------------------------
@@ -271,13 +303,19 @@ _ATTRIBUTIONS = (
 _SENTENCE_END = re.compile(r"[\s.!?\"'\u201d\u2019)]*$")
 
 
-def attribution(sentence: str, position: int, clause_start: int) -> str:
-    """Who the sentence credits with a figure ("EU", "regional governor"), nearest first.
+@dataclass(frozen=True)
+class Credit:
+    """Someone a sentence credits with figures: who, where, and which rule found them."""
 
-    "according to X" and "as per X" credit X with the whole sentence; "X estimates" and
-    "X said" credit X only with figures in the same clause or after it, unless they close the
-    sentence (", officials warned."), when they too credit the whole sentence.
-    """
+    start: int
+    who_start: int
+    rule: int
+    trailing: bool
+    who: str
+
+
+def credits(sentence: str) -> list[Credit]:
+    """Every attribution in a sentence, found once so that each figure's look-up is cheap."""
     found = []
     for number, pattern in enumerate(_ATTRIBUTIONS):
         for match in pattern.finditer(sentence):
@@ -285,15 +323,31 @@ def attribution(sentence: str, position: int, clause_start: int) -> str:
             if not who or who.lower() in ("the", "a", "an", "it", "they", "he", "she"):
                 continue
             trailing = bool(_SENTENCE_END.fullmatch(sentence, match.end()))
-            if (
-                number > 0
-                and not trailing
-                and match.start() > position
-                and match.start() >= _clause_end(sentence, clause_start)
-            ):
+            found.append(Credit(match.start(), match.start("who"), number, trailing, who))
+    return found
+
+
+def attribution(
+    sentence: str, position: int, clause_start: int, found: list[Credit] | None = None
+) -> str:
+    """Who the sentence credits with a figure ("EU", "regional governor"), nearest first.
+
+    "according to X" and "as per X" credit X with the whole sentence; "X estimates" and
+    "X said" credit X only with figures in the same clause or after it, unless they close the
+    sentence (", officials warned."), when they too credit the whole sentence. `found` is
+    ``credits(sentence)`` when the caller already has it.
+    """
+    found = credits(sentence) if found is None else found
+    candidates = []
+    clause_end = None
+    for credit in found:
+        if credit.rule > 0 and not credit.trailing and credit.start > position:
+            if clause_end is None:
+                clause_end = _clause_end(sentence, clause_start)
+            if credit.start >= clause_end:
                 continue
-            found.append((abs(match.start("who") - position), who))
-    return min(found)[1] if found else ""
+        candidates.append((abs(credit.who_start - position), credit.who))
+    return min(candidates)[1] if candidates else ""
 
 
 def _clause_end(sentence: str, clause_start: int) -> int:
@@ -322,14 +376,15 @@ _ORDINALS = {
 }  # fmt: skip
 _DATES = re.compile(
     rf"""
-    (?P<iso>\b(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}})\b)
+    (?=\d)(?:(?P<iso>\b(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}})\b)
     |(?P<dmy>\b(?P<dd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm>{MONTHS})\b\.?(?:,?\s+(?P<dy>\d{{4}}))?)
-    |(?P<mdy>\b(?P<mm>{MONTHS})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<my>\d{{4}}))?)
+        |(?P<into_digits>\b(?P<n_digits>\d+)\s+days?\s+(?:into|after\s+the\s+start)))
+    |(?=[a-z])(?:(?P<mdy>\b(?P<mm>{MONTHS})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<my>\d{{4}}))?)
     |(?P<weekday>\b(?:(?P<wprefix>since|from|on|last|this|early|late)\s+)?(?:early\s+|late\s+)?
         (?P<wday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)
     |(?P<relative>\b(?P<rprefix>since\s+)?(?P<rword>yesterday|today|tonight|this\s+morning)\b)
-    |(?P<into>\b(?P<n_into>\d+|{"|".join(UNITS)})\s+days?\s+(?:into|after\s+the\s+start))
-    |(?P<nth>\b(?:its|the)\s+(?P<ordinal>{"|".join(_ORDINALS)})\s+day\b)
+    |(?P<into>\b(?P<n_into>{"|".join(UNITS)})\s+days?\s+(?:into|after\s+the\s+start))
+    |(?P<nth>\b(?:its|the)\s+(?P<ordinal>{"|".join(_ORDINALS)})\s+day\b))
     """,
     re.I | re.VERBOSE,
 )
@@ -388,8 +443,8 @@ def _resolve(
         back = 1 if g["rword"].lower() == "yesterday" else 0
         rule = "since" if g["rprefix"] else "relative"
         return published - dt.timedelta(days=back), rule
-    if g["into"] and event_start is not None:
-        word = g["n_into"].lower()
+    if (g["into"] or g["into_digits"]) and event_start is not None:
+        word = (g["n_into"] or g["n_digits"]).lower()
         days = int(word) if word.isdigit() else UNITS[word]
         return event_start + dt.timedelta(days=days), "event_day"
     if g["nth"] and event_start is not None:

@@ -1,4 +1,5 @@
-"""The report configuration: TOML, validated when loaded, unknown keys refused by name."""
+"""The report configuration: TOML, validated when loaded by a strict schema (pydantic), unknown
+keys refused by name, every error naming the file and the key."""
 
 from __future__ import annotations
 
@@ -7,14 +8,44 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..curves import CURVES
 from ..errors import DataError, ScenarioError
+from ..models import MODELS
 from ..scenarios import Scenario, load_scenarios
 
 
 class ConfigError(DataError):
-    """A configuration that cannot be used: names the file, the key and what was expected."""
+    """A configuration that cannot be used: names the file, the key and what was expected.
+
+    Examples
+    --------
+    >>> str(ConfigError("expected a number above 0", path="a.toml", key="projection.ceiling",
+    ...                 value=-5))
+    "a.toml, key 'projection.ceiling': expected a number above 0 (value '-5')"
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        key: str | None = None,
+        value: object = None,
+        column: str | None = None,
+    ) -> None:
+        self.key = key or column
+        super().__init__(message, path=path, value=value)
+
+    def _format(self) -> str:
+        text = super()._format()
+        if getattr(self, "key", None) is None:
+            return text
+        where, _, rest = text.partition(": ") if self.path is not None else ("", "", text)
+        return f"{where + ', ' if where else ''}key {self.key!r}: {rest}"
 
 
 @dataclass(frozen=True)
@@ -49,20 +80,101 @@ class ReportConfig:
     label: str = ""
 
 
-_SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
-    "crisis": {"name": str, "slug": str, "event_start": dt.date, "origin": str},
-    "data": {
-        "files": list,
-        "measure": str,
-        "destination": str,
-        "label": str,
-        "max_data_age_days": int,
-    },
-    "projection": {"horizons": list, "levels": list, "ceiling": (int, float, str), "curve": str},
-    "models": {"backtest": list, "horizons": list, "step": int},
-    "output": {"folder": str},
+# The schema ------------------------------------------------------------------------------------
+# Strict: a TOML datetime is not a date, a string is not a number, a boolean is not a count.
+
+#: Longest horizon a report may ask for: ten years of days.
+MAX_HORIZON = 3650
+
+Days = Annotated[int, Field(gt=0, le=MAX_HORIZON)]
+CurveName = Literal[("reference", "auto", *CURVES)]  # type: ignore[valid-type]
+ModelName = Literal[tuple(MODELS)]  # type: ignore[valid-type]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class _Crisis(_Section):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    slug: str | None = None
+    event_start: dt.date | None = None
+    origin: str = ""
+
+
+class _Data(_Section):
+    files: Annotated[list[str], Field(min_length=1)]
+    measure: Annotated[str, Field(min_length=1)]
+    destination: str = ""
+    label: str = ""
+    max_data_age_days: Annotated[int, Field(ge=0)] = 30
+    root: str | None = None
+
+
+class _Document(_Section):
+    path: str
+    published: dt.date
+
+
+class _Projection(_Section):
+    horizons: Annotated[list[Days], Field(min_length=1)] = [7, 30, 90]
+    levels: Annotated[list[Annotated[float, Field(gt=0, lt=1)]], Field(min_length=1)] = [
+        0.8,
+        0.95,
+    ]
+    ceiling: Annotated[float, Field(gt=0, allow_inf_nan=False)] | Literal["documents", "none"] = (
+        "documents"
+    )
+    curve: CurveName = "reference"
+
+
+class _Models(_Section):
+    backtest: list[ModelName] = ["naive", "reference", "ets"]
+    horizons: Annotated[list[Days], Field(min_length=1)] = [7, 30]
+    step: Annotated[int, Field(gt=0, le=MAX_HORIZON)] = 7
+
+
+class _Output(_Section):
+    folder: str = "reports"
+
+
+class _Config(_Section):
+    crisis: _Crisis
+    data: _Data
+    documents: list[_Document] = []
+    projection: _Projection = _Projection()
+    models: _Models = _Models()
+    output: _Output = _Output()
+    scenarios: list[dict[str, Any]] | None = None
+
+
+#: What to say for keys whose pydantic message would not tell an analyst what to write.
+_HINTS = {
+    "projection.ceiling": "projection.ceiling must be a number above 0, 'documents' (the largest "
+    "upper estimate in the documents) or 'none'",
+    "projection.levels": "expected interval levels between 0 and 1, e.g. [0.8, 0.95]",
+    "projection.horizons": f"expected a list of whole days from 1 to {MAX_HORIZON}",
+    "models.horizons": f"expected a list of whole days from 1 to {MAX_HORIZON}",
+    "documents": "each [[documents]] entry needs path and published (a date such as 2022-02-28)",
 }
-_REQUIRED = {"crisis": ("name",), "data": ("files", "measure")}
+
+
+def _config_error(exc: ValidationError, where: str) -> ConfigError:
+    error = exc.errors()[0]
+    location = [str(part) for part in error["loc"] if not isinstance(part, int)]
+    key = ".".join(location) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        parent = ".".join(location[:-1])
+        return ConfigError(
+            f"unknown key {key!r}" + (f" in [{parent}]" if parent else ""), path=where, key=key
+        )
+    if error["type"] == "missing":
+        return ConfigError(f"missing {key}", path=where, key=key)
+    hint = _HINTS.get(key) or _HINTS.get(".".join(location[:1]))
+    message = (
+        error["msg"] if hint is None else f"{hint} ({error['msg'][0].lower()}{error['msg'][1:]})"
+    )
+    return ConfigError(message, path=where, key=key, value=error.get("input"))
 
 
 def slugify(name: str) -> str:
@@ -79,7 +191,16 @@ def slugify(name: str) -> str:
 def load_config(path: str | Path) -> ReportConfig:
     """Read and check a report configuration (see `examples/ukraine-2022.toml`).
 
-    Relative paths in it are relative to the file. Raises `ConfigError` naming the file and key.
+    Relative paths in it are relative to the file. Data files and documents must lie under
+    ``data.root`` (default: the configuration's folder), so a configuration cannot make a
+    scheduled run read and quote files from elsewhere on the machine. Raises `ConfigError`
+    naming the file and the key.
+
+    Examples
+    --------
+    >>> config = load_config("examples/ukraine-2022.toml")
+    >>> config.slug, config.horizons, config.curve
+    ('ukraine-2022', (7, 30, 90), 'reference')
     """
     path = Path(path)
     try:
@@ -89,141 +210,68 @@ def load_config(path: str | Path) -> ReportConfig:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"not valid TOML: {exc}", path=str(path)) from None
     where = str(path)
-    allowed = set(_SCHEMA) | {"documents", "scenarios"}
-    for key in document:
-        if key not in allowed:
-            raise ConfigError(
-                f"unknown key {key!r}; expected {', '.join(sorted(allowed))}",
-                path=where,
-                column=key,
-            )
-    for table, fields in _SCHEMA.items():
-        section = document.get(table, {})
-        if not isinstance(section, dict):
-            raise ConfigError(f"[{table}] must be a table", path=where, column=table)
-        for key, value in section.items():
-            if key not in fields:
-                raise ConfigError(
-                    f"unknown key {table}.{key}; expected one of {', '.join(fields)}",
-                    path=where,
-                    column=f"{table}.{key}",
-                )
-            if not isinstance(value, fields[key]) or isinstance(value, bool):
-                raise ConfigError(
-                    f"{table}.{key} has the wrong type ({type(value).__name__})",
-                    path=where,
-                    column=f"{table}.{key}",
-                    value=value,
-                )
-        for key in _REQUIRED.get(table, ()):
-            if key not in section:
-                raise ConfigError(f"missing {table}.{key}", path=where, column=f"{table}.{key}")
+    try:
+        checked = _Config.model_validate(document)
+    except ValidationError as exc:
+        raise _config_error(exc, where) from None
     base = path.parent
-    crisis, data = document["crisis"], document["data"]
-    projection = document.get("projection", {})
-    models = document.get("models", {})
-    slug = slugify(crisis.get("slug") or crisis["name"])
+    crisis, data, projection, models = (
+        checked.crisis,
+        checked.data,
+        checked.projection,
+        checked.models,
+    )
+    slug = slugify(crisis.slug or crisis.name)
     if not slug:
         raise ConfigError(
-            "crisis.name gives an empty file name; set crisis.slug",
-            path=where,
-            column="crisis.name",
+            "crisis.name gives an empty file name; set crisis.slug", path=where, key="crisis.name"
         )
-    files = tuple(_existing(base / str(f), where, "data.files") for f in data["files"])
-    documents = tuple(_document(entry, base, where) for entry in document.get("documents", []))
-    ceiling = projection.get("ceiling", "documents")
-    if isinstance(ceiling, str) and ceiling not in ("documents", "none"):
-        raise ConfigError(
-            "projection.ceiling must be a number, 'documents' (the largest upper estimate in "
-            "the documents) or 'none'",
-            path=where,
-            column="projection.ceiling",
-            value=ceiling,
-        )
+    root = (base / data.root).resolve() if data.root else base.resolve()
+    files = tuple(_existing(base / f, root, where, "data.files") for f in data.files)
+    documents = tuple(
+        Document(_existing(base / d.path, root, where, "documents.path"), d.published)
+        for d in checked.documents
+    )
     scenarios = None
-    if "scenarios" in document:
+    if checked.scenarios is not None:
         try:
-            scenarios = tuple(load_scenarios(document["scenarios"]))
+            scenarios = tuple(load_scenarios(checked.scenarios))
         except ScenarioError as exc:  # re-raised with the file named
-            raise ConfigError(str(exc), path=where, column="scenarios") from None
+            raise ConfigError(str(exc), path=where, key="scenarios") from None
+    ceiling = projection.ceiling
     return ReportConfig(
         path=path,
-        name=crisis["name"],
+        name=crisis.name,
         slug=slug,
-        event_start=crisis.get("event_start"),
-        origin=crisis.get("origin", ""),
+        event_start=crisis.event_start,
+        origin=crisis.origin,
         files=files,
-        measure=data["measure"],
-        destination=data.get("destination", ""),
+        measure=data.measure,
+        destination=data.destination,
         documents=documents,
-        horizons=_positive_ints(
-            projection.get("horizons", [7, 30, 90]), where, "projection.horizons"
-        ),
-        levels=_levels(projection.get("levels", [0.8, 0.95]), where),
+        horizons=tuple(projection.horizons),
+        levels=tuple(float(v) for v in projection.levels),
         ceiling=None if ceiling == "none" else ceiling,
-        curve=projection.get("curve", "reference"),
+        curve=projection.curve,
         scenarios=scenarios,
-        models=tuple(str(m) for m in models.get("backtest", ["naive", "reference", "ets"])),
-        backtest_horizons=_positive_ints(models.get("horizons", [7, 30]), where, "models.horizons"),
-        backtest_step=int(models.get("step", 7)),
-        output=base / document.get("output", {}).get("folder", "reports"),
-        max_data_age_days=_max_age(data.get("max_data_age_days", 30), where),
-        label=data.get("label", ""),
+        models=tuple(models.backtest),
+        backtest_horizons=tuple(models.horizons),
+        backtest_step=models.step,
+        output=base / checked.output.folder,
+        max_data_age_days=data.max_data_age_days,
+        label=data.label,
     )
 
 
-def _max_age(value: int, where: str) -> int:
-    if isinstance(value, bool) or value < 0:
+def _existing(path: Path, root: Path, where: str, key: str) -> Path:
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root):
         raise ConfigError(
-            "data.max_data_age_days must be a whole number of days, 0 or more",
+            f"{str(path)!r} is outside {str(root)!r}; set data.root to the folder that holds "
+            "the crisis's data and documents to allow it",
             path=where,
-            column="data.max_data_age_days",
-            value=value,
+            key=key,
         )
-    return int(value)
-
-
-def _existing(path: Path, where: str, key: str) -> Path:
-    if not path.is_file():
-        raise ConfigError(f"{key}: no such file {str(path)!r}", path=where, column=key)
+    if not resolved.is_file():
+        raise ConfigError(f"no such file {str(path)!r}", path=where, key=key)
     return path
-
-
-def _document(entry: Any, base: Path, where: str) -> Document:
-    if not isinstance(entry, dict) or set(entry) - {"path", "published"} or "path" not in entry:
-        raise ConfigError(
-            "each [[documents]] entry needs path (and published, a date), nothing else",
-            path=where,
-            column="documents",
-            value=entry,
-        )
-    published = entry.get("published")
-    if not isinstance(published, dt.date):
-        raise ConfigError(
-            "documents.published must be a date such as 2022-02-28",
-            path=where,
-            column="documents.published",
-            value=published,
-        )
-    return Document(_existing(base / entry["path"], where, "documents.path"), published)
-
-
-def _positive_ints(values: list, where: str, key: str) -> tuple[int, ...]:
-    if not values or not all(
-        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values
-    ):
-        raise ConfigError(
-            "expected a list of whole days above 0", path=where, column=key, value=values
-        )
-    return tuple(values)
-
-
-def _levels(values: list, where: str) -> tuple[float, ...]:
-    if not values or not all(isinstance(v, float | int) and 0 < v < 1 for v in values):
-        raise ConfigError(
-            "expected interval levels between 0 and 1, e.g. [0.8, 0.95]",
-            path=where,
-            column="projection.levels",
-            value=values,
-        )
-    return tuple(float(v) for v in values)
