@@ -7,12 +7,17 @@ Agg explicitly because it only writes files.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -22,6 +27,19 @@ if TYPE_CHECKING:
 
 #: Okabe-Ito, readable by the colour-blind and in greyscale print.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+
+def _plain_text(function: Callable[P, R]) -> Callable[P, R]:
+    """Draw every text of the chart as written: names and labels come from data files, and a
+    destination called "Poland $\\foo{x}$" is a name to show, not mathtext to parse (which would
+    draw symbols or fail)."""
+
+    @functools.wraps(function)
+    def plain(*args: P.args, **kwargs: P.kwargs) -> R:
+        with plt.rc_context({"text.parse_math": False}):
+            return function(*args, **kwargs)
+
+    return plain
 
 
 def short_count(value: float, _position: object = None) -> str:
@@ -46,12 +64,14 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (8, 4.5)) -> tuple[Figure
     return ax.figure, ax
 
 
+@_plain_text
 def fan_chart(projection: Projection, label: str | None = None, ax: Axes | None = None) -> Figure:
     """One projection's fan: reported points, median, 80% and 95% bands, the last report."""
     label = label or ("central" if "central" in projection.labels else projection.labels[0])
     return projection_chart(projection, ax=ax, labels=[label], estimates=())
 
 
+@_plain_text
 def projection_chart(
     projection: Projection,
     ax: Axes | None = None,
@@ -118,6 +138,7 @@ def projection_chart(
     return figure
 
 
+@_plain_text
 def backtest_chart(scores: pd.DataFrame, ax: Axes | None = None) -> Figure:
     """Left: mean absolute percentage error by horizon, one line per model. Right: each model's
     past median forecasts at the longest horizon against what was later reported."""
@@ -155,6 +176,7 @@ def backtest_chart(scores: pd.DataFrame, ax: Axes | None = None) -> Figure:
     return figure
 
 
+@_plain_text
 def small_multiples(counts: pd.DataFrame, by: str = "destination", columns: int = 3) -> Figure:
     """One small chart per destination (or origin): the reported values over time, titled with
     its name and latest value. Each panel has its own y scale (the figure's title says so, and
@@ -179,6 +201,7 @@ def small_multiples(counts: pd.DataFrame, by: str = "destination", columns: int 
     return figure
 
 
+@_plain_text
 def forecast_trails(earlier: pd.DataFrame, series: pd.DataFrame, ax: Axes | None = None) -> Figure:
     """Earlier reports' forecasts over the reported series: for each report a trail from its
     date to each target date, the median as a dot and the 80% interval as a bar.

@@ -212,3 +212,93 @@ def test_a_datetime_is_not_a_date(tmp_path):
 def test_math_nan_is_not_a_ceiling(tmp_path):
     with pytest.raises(ConfigError, match=r"projection\.ceiling"):
         load_config(_config(tmp_path, "[projection]\nceiling = nan\n"))
+
+
+# 2, 6, 12. Report runs on shared folders -------------------------------------------------------
+
+
+def _report_config(folder, name="Test"):
+    path = _config(folder, "", CONFIG.replace('name = "Test"', f"name = {name!r}"))
+    path.write_text(path.read_text() + 'destination = "All neighbouring countries (UNHCR total)"\n')
+    return path
+
+
+def test_a_link_at_the_lock_is_refused_and_its_target_untouched(tmp_path, capsys):
+    victim = tmp_path / "precious.txt"
+    victim.write_text("do not truncate me")
+    out = tmp_path / "out"
+    (out / "test").mkdir(parents=True)
+    (out / "test" / ".lock").symlink_to(victim)
+    config = _report_config(tmp_path)
+    assert main(["report", str(config), "--as-of", "2022-03-10", "--out", str(out)]) == 2
+    assert "link" in capsys.readouterr().err
+    assert victim.read_text() == "do not truncate me"
+
+
+def test_a_link_at_an_output_file_is_refused_and_its_target_untouched(tmp_path, capsys):
+    victim = tmp_path / "precious.txt"
+    victim.write_text("do not replace me")
+    out = tmp_path / "out"
+    (out / "test").mkdir(parents=True)
+    (out / "test" / "test-2022-03-10.pdf").symlink_to(victim)
+    config = _report_config(tmp_path)
+    assert main(["report", str(config), "--as-of", "2022-03-10", "--out", str(out)]) == 2
+    assert "link" in capsys.readouterr().err
+    assert victim.read_text() == "do not replace me"
+    assert (out / "test" / "test-2022-03-10.pdf").is_symlink()
+
+
+def test_two_crises_with_one_slug_do_not_overwrite_each_other(tmp_path, capsys):
+    out = tmp_path / "out"
+    first = tmp_path / "a"
+    first.mkdir()
+    second = tmp_path / "b"
+    second.mkdir()
+    assert main(["report", str(_report_config(first, "Sudan!")), "--as-of", "2022-03-10",
+                 "--out", str(out)]) == 0  # fmt: skip
+    written = (out / "sudan" / "sudan-2022-03-10.pdf").read_bytes()
+    assert main(["report", str(_report_config(second, "Sudan?")), "--as-of", "2022-03-10",
+                 "--out", str(out)]) == 2  # fmt: skip
+    assert "crisis.slug" in capsys.readouterr().err
+    assert (out / "sudan" / "sudan-2022-03-10.pdf").read_bytes() == written
+
+
+# 4. Names from data are text in charts and in CSS ----------------------------------------------
+
+
+def test_names_with_dollars_are_drawn_as_written():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import pandas as pd
+
+    from forecast.plots import small_multiples
+
+    counts = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2022-03-01", "2022-03-02"] * 2),
+            "destination": ["Poland $\\foo{x}$"] * 2 + ["$\\alpha^2$"] * 2,
+            "value": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    figure = small_multiples(counts)
+    figure.canvas.draw()  # mathtext would raise ParseFatalException here
+    titles = [ax.get_title(loc="left") for ax in figure.axes if ax.get_title(loc="left")]
+    assert any(title.startswith("$\\alpha^2$") for title in titles)
+    assert all(
+        not text.get_parse_math() for ax in figure.axes for text in [ax.title, ax._left_title]
+    )
+
+
+def test_a_crisis_name_cannot_break_the_stylesheet(tmp_path):
+    from pypdf import PdfReader
+
+    from forecast.report import run_report
+
+    name = 'Evil "\\" </style><script>x</script>\nname'
+    config = _report_config(tmp_path, "placeholder")
+    config.write_text(config.read_text().replace("name = 'placeholder'", f"name = {name!r}"))
+    result = run_report(config, as_of="2022-03-10", out=tmp_path / "out")
+    footer = PdfReader(result.pdf).pages[1].extract_text()
+    assert "&lt;" not in footer and "&quot;" not in footer
+    assert "</style><script>x</script>" in footer

@@ -14,6 +14,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -89,6 +90,29 @@ def save_charts(figures: dict[str, plt.Figure], folder: Path, stem: str) -> dict
     return saved
 
 
+def css_string(text: object) -> Markup:
+    r"""`text` for the inside of a double-quoted CSS string in a <style> element: every character
+    but letters, digits and plain punctuation written as a CSS hex escape, so a quote, backslash,
+    newline or "</style>" in a crisis name stays text (HTML escaping does not apply in CSS).
+
+    Examples
+    --------
+    >>> str(css_string('Sudan "El Fasher" </style>'))
+    'Sudan \\000022 El Fasher\\000022  \\00003c \\00002f style\\00003e '
+    """
+    return Markup(
+        "".join(
+            char
+            if (char.isascii() and char.isalnum()) or char in _CSS_PLAIN
+            else f"\\{ord(char):06x} "
+            for char in str(text)
+        )
+    )
+
+
+_CSS_PLAIN = " ,.-_:()'"
+
+
 def html(content: ReportContent, chart_files: dict[str, dict], previous: dict | None) -> str:
     """The report as an HTML page (every value autoescaped)."""
     environment = Environment(
@@ -98,6 +122,7 @@ def html(content: ReportContent, chart_files: dict[str, dict], previous: dict | 
         lstrip_blocks=True,
     )
     environment.filters["count"] = format_count
+    environment.filters["css_string"] = css_string
     template = environment.get_template("report.html.j2")
     return template.render(**_context(content, chart_files, previous))
 

@@ -6,8 +6,12 @@
   existing manifest is skipped (``force=True`` to redo it).
 - Locked: one run at a time per crisis folder; a second run waits for the first, then finds the
   report made and skips.
-- Atomic: files are written under temporary names and renamed into place, the manifest last, so
-  a run killed at any point leaves no partial report and the previous report untouched.
+- Atomic: the whole set (PDF, charts, manifest with each file's sha256) is written in a staging
+  folder, then moved in: the old manifest first removed, the manifest last. A run killed at any
+  point leaves either the previous set or a set without a manifest, which the next run rebuilds;
+  a run skips only when every file of the set matches its manifest.
+- Safe on shared folders: a link at any file the run writes (the lock included) is refused
+  with exit 2, never followed; a folder holding another crisis's reports is refused.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
@@ -74,7 +79,8 @@ def run_report(
     fingerprint = _fingerprint(config, report_date)
     with _locked(folder, lock_timeout):
         _remove_partials(folder)
-        if not force and _up_to_date(manifest_path, pdf_path, fingerprint):
+        _check_owner(folder, config)
+        if not force and _up_to_date(folder, manifest_path, pdf_path, fingerprint):
             log.info("report %s is up to date (same inputs); skipping", pdf_path)
             return RunResult("skipped", pdf_path, manifest_path)
         manifests = _earlier_manifests(folder, config.slug, report_date)
@@ -82,39 +88,39 @@ def run_report(
         content = build(config, report_date, allow_stale=allow_stale)
         content.earlier = _earlier_forecasts(manifests, content.series)
         content.changes = _changes(previous, content)
-        assets = Path(tempfile.mkdtemp(prefix=".assets-", dir=folder))
+        staging = Path(tempfile.mkdtemp(prefix=".set-", dir=folder))
         try:
-            chart_files = render.save_charts(render.charts(content), assets, stem)
+            chart_files = render.save_charts(render.charts(content), staging, stem)
             page = render.html(content, chart_files, previous)
-            partial = folder / f".{stem}.pdf.partial"
-            fetcher = render.pdf(page, assets, partial)
+            fetcher = render.pdf(page, staging, staging / pdf_path.name)
             if fetcher.refused:
                 log.warning("the report asked for %d outside resource(s); none was fetched",
                             len(fetcher.refused))  # fmt: skip
-            _commit(partial, pdf_path)
             outputs = {"pdf": pdf_path.name}
             for name, files in chart_files.items():
-                final = folder / files["png"].name
-                _commit(files["png"], final)
-                outputs[f"chart_{name}"] = final.name
+                outputs[f"chart_{name}"] = files["png"].name
+            manifest = {
+                "crisis": config.name,
+                "slug": config.slug,
+                "as_of": f"{report_date:%Y-%m-%d}",
+                "generated": content.generated.isoformat(),
+                "toolkit_version": __version__,
+                "fingerprint": fingerprint,
+                "inputs": _inputs(config),
+                "parameters": _parameters(config),
+                "headline": content.headline_numbers(),
+                "notes": content.notes,
+                "outputs": outputs,
+                "output_sha256": {
+                    name: file_digest(staging / file) for name, file in outputs.items()
+                },
+            }
+            (staging / manifest_path.name).write_text(
+                json.dumps(manifest, indent=2, default=str), encoding="utf-8"
+            )
+            _switch_in(staging, folder, [*outputs.values()], manifest_path.name)
         finally:
-            shutil.rmtree(assets, ignore_errors=True)
-        manifest = {
-            "crisis": config.name,
-            "slug": config.slug,
-            "as_of": f"{report_date:%Y-%m-%d}",
-            "generated": content.generated.isoformat(),
-            "toolkit_version": __version__,
-            "fingerprint": fingerprint,
-            "inputs": _inputs(config),
-            "parameters": _parameters(config),
-            "headline": content.headline_numbers(),
-            "notes": content.notes,
-            "outputs": outputs,
-        }
-        partial = folder / f".{stem}.json.partial"
-        partial.write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
-        _commit(partial, manifest_path)
+            shutil.rmtree(staging, ignore_errors=True)
         log.info("wrote %s", pdf_path)
         return RunResult("written", pdf_path, manifest_path)
 
@@ -150,13 +156,30 @@ def _crisis_folder(root: Path, slug: str) -> Path:
     return folder
 
 
+class UnsafeOutputError(ConfigError):
+    """A file the run would write is a link (or not a plain file): refused, never followed."""
+
+
+def _open_no_follow(path: Path) -> int:
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise UnsafeOutputError(
+            f"{path} is a link or cannot be opened ({exc.strerror}); a report run never follows "
+            "links in its output folder: remove it"
+        ) from None
+
+
 @contextmanager
 def _locked(folder: Path, timeout: float):
-    with open(folder / ".lock", "w") as handle:
+    # O_NOFOLLOW and no truncation: a link planted at .lock (a cron job running as root over a
+    # shared folder) is refused, and its target is never opened, let alone emptied.
+    descriptor = _open_no_follow(folder / ".lock")
+    try:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
@@ -165,26 +188,75 @@ def _locked(folder: Path, timeout: float):
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
 
 
 def _remove_partials(folder: Path) -> None:
     # Only a run that holds the lock gets here, so any partial file is a killed run's leftover.
     for leftover in folder.glob(".*.partial"):
         leftover.unlink(missing_ok=True)
-    for leftover in folder.glob(".assets-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    for pattern in (".assets-*", ".set-*"):
+        for leftover in folder.glob(pattern):
+            if leftover.is_symlink():
+                leftover.unlink()
+            else:
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _commit(source: Path, target: Path) -> None:
-    with open(source, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(source, target)
-    directory = os.open(target.parent, os.O_RDONLY)
+def _check_owner(folder: Path, config: ReportConfig) -> None:
+    """Refuse to write into a folder that holds another crisis's reports (two names giving the
+    same slug would overwrite each other's PDFs)."""
+    for path in folder.glob(f"{config.slug}-*.json"):
+        if path.is_symlink():
+            continue
+        try:
+            crisis = json.loads(path.read_text(encoding="utf-8")).get("crisis")
+        except (OSError, json.JSONDecodeError, AttributeError):
+            continue
+        if crisis is not None and crisis != config.name:
+            raise ConfigError(
+                f"{folder} holds the reports of crisis {crisis!r}; {config.name!r} gives the "
+                f"same file names ({config.slug}): set crisis.slug to tell them apart",
+                path=str(config.path),
+                key="crisis.slug",
+            )
+
+
+def _switch_in(staging: Path, folder: Path, names: list[str], manifest: str) -> None:
+    """Move a finished set of files into `folder`: first the old manifest goes (so a run killed
+    half-way leaves a set that is never taken as complete), then the files, the manifest last.
+    A link at any target is refused, never followed or replaced."""
+    for name in [*names, manifest]:
+        target = folder / name
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            raise UnsafeOutputError(
+                f"{target} is a link or not a plain file; a report run never writes through "
+                "links in its output folder: remove it"
+            )
+    (folder / manifest).unlink(missing_ok=True)
+    _sync_folder(folder)
+    for name in [*names, manifest]:
+        with open(staging / name, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(staging / name, folder / name)
+    _sync_folder(folder)
+
+
+def _sync_folder(folder: Path) -> None:
+    directory = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+#: Libraries whose version changes what a report says or how it looks: an upgrade redoes it.
+_DEPENDENCIES = (
+    "numpy", "pandas", "scipy", "statsmodels", "scikit-learn", "matplotlib", "jinja2",
+    "weasyprint", "pydantic",
+)  # fmt: skip
 
 
 def _fingerprint(config: ReportConfig, report_date: dt.date) -> str:
@@ -193,27 +265,48 @@ def _fingerprint(config: ReportConfig, report_date: dt.date) -> str:
     for path in [*config.files, *(d.path for d in config.documents)]:
         digest.update(file_digest(path).encode())
     digest.update(f"{report_date:%Y-%m-%d}|{__version__}".encode())
+    for name in _DEPENDENCIES:
+        try:
+            digest.update(f"|{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"|{name}=absent".encode())
     return digest.hexdigest()
 
 
-def _up_to_date(manifest_path: Path, pdf_path: Path, fingerprint: str) -> bool:
-    if not (manifest_path.is_file() and pdf_path.is_file()):
+def _up_to_date(folder: Path, manifest_path: Path, pdf_path: Path, fingerprint: str) -> bool:
+    """The report exists for these inputs, every file of its set whole: a truncated PDF or a
+    deleted chart is rebuilt, not skipped."""
+    if manifest_path.is_symlink() or not (manifest_path.is_file() and pdf_path.is_file()):
         return False
     try:
-        return (
-            json.loads(manifest_path.read_text(encoding="utf-8")).get("fingerprint") == fingerprint
-        )
-    except (OSError, json.JSONDecodeError):
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError):
         return False
+    if not isinstance(manifest, dict) or manifest.get("fingerprint") != fingerprint:
+        return False
+    expected = manifest.get("output_sha256") or {}
+    outputs = manifest.get("outputs") or {}
+    if not outputs or set(expected) != set(outputs):
+        return False
+    for name, file in outputs.items():
+        path = folder / str(file)
+        if path.is_symlink() or not path.is_file() or file_digest(path) != expected[name]:
+            log.info("%s is missing or changed since it was written; rebuilding", path)
+            return False
+    return True
 
 
 def _earlier_manifests(folder: Path, slug: str, report_date: dt.date) -> list[dict]:
     """The manifests of this crisis's reports dated before `report_date`, oldest first."""
     earlier = []
     for path in folder.glob(f"{slug}-*.json"):
+        if path.is_symlink():
+            continue
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
+        except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+            continue
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("as_of"), str):
             continue
         if manifest.get("as_of", "") < f"{report_date:%Y-%m-%d}":
             earlier.append(manifest)
