@@ -10,14 +10,17 @@ mid-write leaves the archive at its previous state.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .data.validate import SCHEMA
+from .checks import MAX_PLAUSIBLE
+from .data.transform import cutoff
+from .data.validate import KINDS, SCHEMA
 from .errors import DataError
 
 _KEY = ("date", "origin", "destination", "measure", "source")
@@ -71,12 +74,46 @@ class Archive:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
+        if self.path.exists():
+            self._check_existing()
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             with self._connect() as connection:
                 connection.executescript(_SCHEMA_SQL)
-        except sqlite3.DatabaseError as exc:
-            raise DataError(f"not a usable archive: {exc}", path=str(self.path)) from None
+        except sqlite3.Error as exc:
+            raise DataError(f"cannot create the archive: {exc}", path=str(self.path)) from None
+
+    def _check_existing(self) -> None:
+        """An existing file must be a whole SQLite archive: a truncated (0-byte) or damaged file
+        is refused, never silently replaced by a new empty archive."""
+        where = str(self.path)
+        if not self.path.is_file():
+            raise DataError("not a file; expected an archive (SQLite)", path=where)
+        with open(self.path, "rb") as handle:
+            header = handle.read(16)
+        if header != b"SQLite format 3\x00":
+            raise DataError(
+                f"not an archive: the file is {self.path.stat().st_size:,} bytes and does not "
+                "start as SQLite does (truncated or another kind of file); restore it from a "
+                "backup or give a new path",
+                path=where,
+            )
+        try:
+            with closing(self._reader()) as connection:
+                problems = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+                tables = {row[0] for row in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                )}  # fmt: skip
+        except sqlite3.Error as exc:
+            raise DataError(f"a damaged archive: {exc}", path=where) from None
+        if problems != ["ok"]:
+            raise DataError(f"a damaged archive: {'; '.join(problems[:3])}", path=where)
+        if not {"figures", "latest"} <= tables:
+            raise DataError(
+                "an SQLite file but not an archive (no figures table); give a new path",
+                path=where,
+            )
 
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: we open transactions ourselves, with BEGIN IMMEDIATE.
@@ -84,6 +121,18 @@ class Archive:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=FULL")
         return connection
+
+    def _reader(self) -> sqlite3.Connection:
+        """A read-only connection: reading never needs write access (a shared, read-only copy
+        of an archive can be read by anyone)."""
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        try:
+            connection = sqlite3.connect(uri, uri=True, timeout=60)
+            connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            return connection
+        except sqlite3.OperationalError:
+            # A WAL archive in a folder we cannot write: read it as a file that will not change.
+            return sqlite3.connect(f"{self.path.resolve().as_uri()}?immutable=1", uri=True)
 
     def add(self, counts: pd.DataFrame, *, retrieved: str | datetime | None = None) -> int:
         """Store the figures of `counts`; return how many new figures or vintages were written.
@@ -100,17 +149,28 @@ class Archive:
             raise DataError(
                 f"counts lack column(s) {', '.join(missing)}; expected the counts schema"
             )
+        _check_rows(counts)
         stamp = _timestamp(retrieved if retrieved is not None else datetime.now(UTC))
         incoming = _as_text_rows(counts)
-        with self._connect() as connection:
+        try:
+            return self._add(incoming, stamp)
+        except sqlite3.Error as exc:
+            # A full disk, a lost lock, a file damaged since it was opened: nothing was written.
+            raise DataError(
+                f"cannot write to the archive ({exc}); nothing from this batch was stored",
+                path=str(self.path),
+            ) from None
+
+    def _add(self, incoming: pd.DataFrame, stamp: str) -> int:
+        with closing(self._connect()) as connection:
             connection.execute("BEGIN IMMEDIATE")
             try:
                 latest = pd.read_sql_query(
-                    "SELECT l.date, l.origin, l.destination, l.measure, l.source, f.value, f.kind "
-                    "FROM latest l JOIN figures f ON f.id = l.figure_id",
+                    "SELECT l.date, l.origin, l.destination, l.measure, l.source, f.value, f.kind, "
+                    "f.retrieved FROM latest l JOIN figures f ON f.id = l.figure_id",
                     connection,
                 )
-                new = _changes(incoming, latest)
+                new = _changes(incoming, latest.drop(columns="retrieved"))
                 if not new.empty:
                     new = new.assign(retrieved=stamp)
                     cursor = connection.execute("SELECT COALESCE(MAX(id), 0) FROM figures")
@@ -123,6 +183,13 @@ class Archive:
                         new[columns].itertuples(index=False, name=None),
                     )
                     last = new.drop_duplicates(list(_KEY), keep="last")
+                    # A backfill (retrieved before the stored latest vintage) is history: it
+                    # never displaces what was retrieved later.
+                    later = latest[latest["retrieved"] > stamp][list(_KEY)]
+                    if len(later):
+                        keys = last[list(_KEY)].merge(later, on=list(_KEY), how="left",
+                                                      indicator=True)["_merge"]  # fmt: skip
+                        last = last[(keys == "left_only").to_numpy()]
                     connection.executemany(
                         "INSERT OR REPLACE INTO latest (date, origin, destination, measure, "
                         "source, figure_id) VALUES (?, ?, ?, ?, ?, ?)",
@@ -130,7 +197,8 @@ class Archive:
                     )
                 connection.execute("COMMIT")
             except BaseException:
-                connection.execute("ROLLBACK")
+                if connection.in_transaction:  # SQLite may have rolled back already (disk full)
+                    connection.execute("ROLLBACK")
                 raise
         return len(new)
 
@@ -143,12 +211,13 @@ class Archive:
             query = "SELECT f.* FROM latest l JOIN figures f ON f.id = l.figure_id"
             params: tuple[str, ...] = ()
         else:
+            # The vintage retrieved last by then wins, whatever order vintages were added in.
             query = (
                 "SELECT * FROM (SELECT f.*, ROW_NUMBER() OVER (PARTITION BY date, origin, "
-                "destination, measure, source ORDER BY id DESC) AS rank FROM figures f "
-                "WHERE retrieved <= ?) WHERE rank = 1"
+                "destination, measure, source ORDER BY retrieved DESC, id DESC) AS rank "
+                "FROM figures f WHERE retrieved < ?) WHERE rank = 1"
             )
-            params = (_end_of(as_of),)
+            params = (_timestamp(cutoff(as_of)),)
         return self._frame(query, params)
 
     def history(self) -> pd.DataFrame:
@@ -156,8 +225,11 @@ class Archive:
         return self._frame("SELECT * FROM figures ORDER BY id", ())
 
     def _frame(self, query: str, params: tuple[str, ...]) -> pd.DataFrame:
-        with self._connect() as connection:
-            frame = pd.read_sql_query(query, connection, params=params)
+        try:
+            with closing(self._reader()) as connection:
+                frame = pd.read_sql_query(query, connection, params=params)
+        except sqlite3.Error as exc:
+            raise DataError(f"cannot read the archive: {exc}", path=str(self.path)) from None
         frame = frame.drop(columns=[c for c in ("id", "rank") if c in frame])
         frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
         frame["published"] = pd.to_datetime(frame["published"]).astype("datetime64[ns]")
@@ -197,16 +269,39 @@ def _changes(incoming: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
     return merged.loc[changed, [*key, "kind", "value", "published"]].reset_index(drop=True)
 
 
+def _check_rows(counts: pd.DataFrame) -> None:
+    """The rules `read_counts` applies to files, for frames handed to `add`: a bad row is
+    refused by its position and column, before anything is written."""
+    values = pd.to_numeric(counts["value"], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values) | (values < 0) | (values > MAX_PLAUSIBLE)
+    if bad.any():
+        at = int(np.argmax(bad))
+        raise DataError(
+            f"row {at}: not a count of persons; expected a finite number from 0 to "
+            f"{MAX_PLAUSIBLE:,.0f}",
+            column="value",
+            value=counts["value"].iloc[at],
+        )
+    dates = pd.to_datetime(counts["date"], errors="coerce")
+    if dates.isna().any():
+        at = int(np.argmax(dates.isna().to_numpy()))
+        raise DataError(f"row {at}: not a date", column="date", value=counts["date"].iloc[at])
+    kinds = counts["kind"].astype(str)
+    if not kinds.isin(KINDS).all():
+        at = int(np.argmax(~kinds.isin(KINDS).to_numpy()))
+        raise DataError(
+            f"row {at}: unknown kind; expected one of {', '.join(KINDS)}",
+            column="kind",
+            value=counts["kind"].iloc[at],
+        )
+    measures = counts["measure"].astype(str).str.strip()
+    if (measures == "").any():
+        at = int(np.argmax((measures == "").to_numpy()))
+        raise DataError(f"row {at}: missing measure", column="measure", value="")
+
+
 def _timestamp(moment: str | datetime) -> str:
     stamp = pd.Timestamp(moment)
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert("UTC").tz_localize(None)
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.%f")
-
-
-def _end_of(moment: str | datetime) -> str:
-    """A bare date (``"2022-03-05"``) means the end of that day; a moment means itself."""
-    stamp = pd.Timestamp(moment)
-    if isinstance(moment, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", moment):
-        stamp = stamp + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
-    return _timestamp(stamp)

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .checks import check_draws, check_horizons, check_levels, check_step
 from .data.transform import as_of, regularize, require_one_series
 from .errors import DataError, ModelError, ScenarioError
 from .models import Forecaster, crps_from_samples, make_model
@@ -88,6 +89,10 @@ def backtest(
     ['02-28', '03-14', '03-28']
     """
     require_one_series(counts, what="counts")
+    horizons = check_horizons(horizons, ModelError)
+    step = check_step(step, ModelError)
+    levels = check_levels(levels, ModelError)
+    draws = check_draws(draws, ModelError)
     final = as_of(counts, pd.Timestamp.max.normalize() - pd.Timedelta(days=1))
     truth = _truth_series(final)
     names, instances = _models(models)
@@ -106,7 +111,9 @@ def backtest(
                 try:
                     fitted = model.clone().fit(train)
                     gap = (origin - fitted.last_date_).days
-                    paths = fitted.sample(max(wanted) + gap, draws=draws, seed=len(rows))
+                    # One seed per origin, shared by every model: a model's scores do not
+                    # depend on which other models run beside it.
+                    paths = fitted.sample(max(wanted) + gap, draws=draws, seed=origin.toordinal())
                 except (ModelError, ScenarioError, DataError) as exc:
                     skipped.append((name, origin, str(exc)))
                     continue

@@ -123,8 +123,17 @@ class Projection:
     def headline(self, label: str | None = None, date: str | pd.Timestamp | None = None) -> str:
         """One sentence: "central: 4.1 million by 2022-03-31 (80%: 3.2-5.0 million)"."""
         label = label or ("central" if "central" in self.labels else self.labels[0])
+        if label not in self.labels:
+            raise ValueError(f"no {label!r} here; expected one of {', '.join(self.labels)}")
         rows = self.frame[self.frame[self.by] == label]
-        row = rows.iloc[-1] if date is None else rows[rows["date"] == pd.Timestamp(date)].iloc[0]
+        if date is not None:
+            rows = rows[rows["date"] == pd.Timestamp(date)]
+            if rows.empty:
+                raise ValueError(
+                    f"{pd.Timestamp(date):%Y-%m-%d} is not a projected date; expected one from "
+                    f"{self.frame['date'].min():%Y-%m-%d} to {self.frame['date'].max():%Y-%m-%d}"
+                )
+        row = rows.iloc[-1]
         level = min(self.levels, key=lambda x: abs(x - 0.8))
         tag = _level_label(level)
         band = _format_range(row[f"lo_{tag}"], row[f"hi_{tag}"])

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from sklearn.isotonic import IsotonicRegression
 
+from .checks import check_values
 from .data.transform import require_one_series, series_label, to_cumulative
 from .errors import DataError
 from .projection import format_count
@@ -86,6 +87,7 @@ def cumulative_reports(counts: pd.DataFrame) -> pd.DataFrame:
         )
     if counts["value"].isna().any():
         raise DataError("counts hold missing values; read them with forecast.read_counts")
+    check_values(counts)
     if counts["kind"].iloc[0] == "flow":
         return to_cumulative(counts).reset_index(drop=True)
     return counts.sort_values("date", kind="stable").reset_index(drop=True)

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from .checks import check_draws, check_horizon, check_levels
 from .curves import CURVES
 from .data.transform import series_label
 from .errors import ScenarioError
@@ -270,7 +271,15 @@ def project(
     >>> proj.labels
     ['low', 'central', 'high']
     """
-    _check_request(horizon, levels)
+    _check_request(horizon, levels, draws)
+    if curve not in ("reference", "auto", *CURVES):
+        raise ScenarioError(
+            f"unknown curve {curve!r}; expected 'reference', 'auto' or one of {', '.join(CURVES)}"
+        )
+    for scenario in scenarios or []:
+        if not isinstance(scenario, Scenario):
+            raise ScenarioError(f"scenarios must be Scenario objects; got {scenario!r}")
+        scenario.check()
     reported = cumulative_reports(counts)
     kind = counts["kind"].iloc[0]
     label = series_label(counts)
@@ -284,7 +293,10 @@ def project(
         series = reported.assign(value=values)
     latest = float(reported["value"].iloc[-1])
     estimate, bounds, source = _ceiling_parts(ceiling)
-    for value in [estimate, *(bounds or ())]:
+    stated = [estimate, *(bounds or ())]
+    for scenario in scenarios or []:
+        stated += [scenario.ceiling, *(scenario.ceiling_range or ())]
+    for value in stated:
         if value is not None and value <= latest:
             raise ScenarioError(
                 f"{label}: the ceiling {value:,.0f} is below the latest reported total "
@@ -485,12 +497,10 @@ def _spread(central, fit, paths, totals):
     ]
 
 
-def _check_request(horizon: int, levels: Sequence[float]) -> None:
-    if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer) or horizon <= 0:
-        raise ScenarioError(f"horizon must be a whole number of days above 0; got {horizon!r}")
-    for level in levels:
-        if not 0 < level < 1:
-            raise ScenarioError(f"interval levels must be between 0 and 1; got {level!r}")
+def _check_request(horizon: int, levels: Sequence[float], draws: int = 2) -> None:
+    check_horizon(horizon, ScenarioError)
+    check_levels(levels, ScenarioError)
+    check_draws(draws, ScenarioError)
 
 
 def _ceiling_parts(

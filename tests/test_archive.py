@@ -92,7 +92,7 @@ def test_bad_counts_are_refused(tmp_path):
 def test_a_file_that_is_not_an_archive_is_a_data_error(tmp_path):
     path = tmp_path / "not.sqlite"
     path.write_text("hello, I am a CSV file\n" * 100)
-    with pytest.raises(forecast.DataError, match="not a usable archive"):
+    with pytest.raises(forecast.DataError, match="not an archive"):
         forecast.Archive(path)
 
 

@@ -160,7 +160,8 @@ def test_corpus_precision_and_recall_are_perfect():
 @given(st.integers(min_value=1, max_value=10**12))
 def test_integers_with_thousands_separators_round_trip(n):
     figures = forecast.extract_figures(f"Officials said {n:,} people had fled.")
-    assert figures["value"].tolist() == [float(n)]
+    # Up to 10 billion (more than live on Earth is a misreading, never a figure).
+    assert figures["value"].tolist() == ([float(n)] if n <= 1e10 else [])
 
 
 @settings(max_examples=300, deadline=None)

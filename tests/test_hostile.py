@@ -4,6 +4,7 @@ generated inputs are in test_fuzz.py."""
 
 import csv
 import io
+import os
 import subprocess
 import sys
 import time
@@ -302,3 +303,346 @@ def test_a_crisis_name_cannot_break_the_stylesheet(tmp_path):
     footer = PdfReader(result.pdf).pages[1].extract_text()
     assert "&lt;" not in footer and "&quot;" not in footer
     assert "</style><script>x</script>" in footer
+
+
+# 5. Readers never change data without saying so; one behaviour with and without pyarrow ---------
+
+HEADER = "date,origin,destination,measure,kind,value,source\n"
+
+
+def _read(text, **options):
+    import forecast
+
+    return forecast.read_counts(io.StringIO(text), **options)
+
+
+@pytest.fixture(params=["with pyarrow", "without pyarrow"])
+def arrow(request, monkeypatch):
+    """Every reader test twice: the pyarrow fast path, and pandas alone."""
+    if request.param == "without pyarrow":
+        import forecast.data.readers as readers
+
+        monkeypatch.setattr(readers, "_read_with_pyarrow", lambda *args: None)
+    return request.param
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "words"),
+    [
+        (HEADER + "today,U,P,m,cumulative,5,s\n", {}, "not a calendar date"),
+        (HEADER + "now,U,P,m,cumulative,5,s\n", {}, "not a calendar date"),
+        ("date,measure,value,published\n2022-03-01,cumulative_x,5,now\n", {}, "not a timestamp"),
+        (HEADER + "2022-03-01,U,P,m,cumulative,0x10,s\n", {}, "not a number"),
+        (HEADER + "2022-03-01,U,P,m,cumulative,1_000,s\n", {}, "not a number"),
+        (HEADER + "2022-03-01,U,P,m,cumulative,5\n", {}, "fewer fields"),
+        (
+            "date,Poland,Hungary\n2022-03-01,5,6\n2022-03-02,7\n",
+            {"measure": "m", "kind": "cumulative"},
+            "fewer fields",
+        ),
+        (
+            "Date,Date2,Refugees\n#date,#date,#affected+refugees\n2022-03-01,2022-03-05,5\n",
+            {},
+            "two #date tags",
+        ),
+        (HEADER + "2022-03-01,U,P,m,cumulative," + "9" * 400 + ",s\n", {}, "not finite"),
+        ('{"data": {"timeseries": []}}', {}, "timeseries is empty"),
+    ],
+)
+def test_readers_refuse_what_they_would_otherwise_change(arrow, text, options, words):
+    from forecast import DataError
+
+    with pytest.raises(DataError, match=words) as caught:
+        _read(text, **options)
+    assert caught.value.line is not None
+
+
+def test_header_names_with_spaces_and_a_value_destination_are_read(arrow):
+    counts = _read(" date , measure , value \n2022-03-01,cumulative_x,5\n")
+    assert counts["value"].tolist() == [5.0]
+    counts = _read("date,value,Hungary\n2022-03-01,5,6\n", measure="m", kind="cumulative")
+    assert sorted(zip(counts["destination"], counts["value"], strict=True)) == [
+        ("Hungary", 6.0), ("value", 5.0),
+    ]  # fmt: skip
+
+
+def test_a_header_longer_than_64_kb_is_checked_whole(arrow):
+    from forecast import DataError
+
+    names = [f"Destination number {i:05d}" for i in range(4000)]  # ~100 KB of header
+    long_header = "date," + ",".join(names) + "\n"
+    row = "2022-03-01," + ",".join("1" for _ in names) + "\n"
+    counts = _read(long_header + row, measure="m", kind="cumulative")
+    assert len(counts) == 4000
+    twice = "date," + ",".join([*names, names[0]]) + "\n"
+    with pytest.raises(DataError, match="appears twice"):
+        _read(twice + row.rstrip("\n") + ",1\n", measure="m", kind="cumulative")
+
+
+def test_a_lone_surrogate_in_json_or_text_is_data_not_a_crash():
+    from forecast import DataError
+
+    with pytest.raises(DataError):
+        _read('{"data":{"timeseries":[{"data_date":"2022-03-01\\ud800","individuals":5}]}}')
+    rows = extract_figures("\ud800 About 500 people fled.")
+    assert rows["value"].tolist() == [500]
+    rows.to_csv(io.StringIO())  # writable
+
+
+# 7. Limits on what is read ---------------------------------------------------------------------
+
+
+def test_devices_fifos_and_oversized_inputs_are_refused_quickly(tmp_path):
+    from forecast import DataError, read_counts
+
+    start = time.perf_counter()
+    with pytest.raises(DataError, match="not a regular file"):
+        read_counts("/dev/zero")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(DataError, match="not a regular file"):
+        read_counts(fifo)  # would block for ever waiting for a writer
+    big = tmp_path / "big.csv"
+    big.write_text(HEADER + "2022-03-01,U,P,m,cumulative,5,s\n" * 2000)
+    with pytest.raises(DataError, match="larger than"):
+        read_counts(big, max_bytes=10_000)
+    assert main(["summary", "/dev/zero"]) == 2
+    assert time.perf_counter() - start < 30  # generous: each refusal reads at most 1 MB
+
+
+def test_line_numbers_of_a_large_unhcr_json_come_in_linear_time():
+    import json
+
+    from forecast import DataError
+
+    days = [f"{d:%Y-%m-%d}" for d in __import__("pandas").date_range("1950-01-01", periods=40_000)]
+    entries = [{"data_date": day, "individuals": i} for i, day in enumerate(days)]
+    entries[-1]["individuals"] = "lots"
+    text = json.dumps({"data": {"timeseries": entries}}, indent=1)
+    with pytest.raises(DataError) as caught:
+        _read(text)
+    assert caught.value.line == text.count("\n", 0, text.rfind('"data_date"')) + 1
+
+
+# 8. The archive --------------------------------------------------------------------------------
+
+
+def _counts(value, date="2022-03-01"):
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "date": [pd.Timestamp(date)], "origin": ["U"], "destination": ["P"],
+            "measure": ["cumulative_x"], "kind": ["cumulative"], "value": [value],
+            "source": ["s"],
+        }
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("size", [0, 1, 99])
+def test_a_truncated_archive_is_refused_not_replaced(tmp_path, size):
+    from forecast import Archive, DataError
+
+    path = tmp_path / "figures.sqlite"
+    path.write_bytes(b"S" * size)
+    with pytest.raises(DataError, match="not an archive"):
+        Archive(path)
+    assert path.read_bytes() == b"S" * size  # untouched
+
+
+def test_a_damaged_archive_is_a_data_error(tmp_path):
+    from forecast import Archive, DataError
+
+    path = tmp_path / "figures.sqlite"
+    archive = Archive(path)
+    for day in range(1, 29):
+        archive.add(
+            _counts(float(day * 1000), f"2022-02-{day:02d}"), retrieved=f"2022-03-{day:02d}"
+        )
+    for leftover in tmp_path.glob("figures.sqlite-*"):
+        leftover.unlink()  # the write-ahead log, if any, is checkpointed into the file by now
+    raw = bytearray(path.read_bytes())
+    raw[4096:] = bytes(range(256)) * ((len(raw) - 4096) // 256 + 1)  # every page but the first
+    path.write_bytes(bytes(raw[: len(path.read_bytes())]))
+    with pytest.raises(DataError, match=r"damaged|not an archive"):
+        Archive(path).counts()
+
+
+def test_a_read_only_archive_can_be_read(tmp_path):
+    from forecast import Archive
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    Archive(folder / "figures.sqlite").add(_counts(100.0), retrieved="2022-03-02")
+    (folder / "figures.sqlite").chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as root: permissions are not enforced")
+        assert Archive(folder / "figures.sqlite").counts()["value"].tolist() == [100.0]
+    finally:
+        folder.chmod(0o755)
+
+
+def test_a_backfill_never_overrides_a_later_vintage(tmp_path):
+    from forecast import Archive
+
+    archive = Archive(tmp_path / "figures.sqlite")
+    archive.add(_counts(100.0), retrieved="2022-03-10")
+    archive.add(_counts(150.0), retrieved="2022-03-09")  # found later, retrieved earlier
+    assert archive.counts(as_of="2022-03-10")["value"].tolist() == [100.0]
+    assert archive.counts(as_of="2022-03-09")["value"].tolist() == [150.0]
+    assert archive.counts()["value"].tolist() == [100.0]
+
+
+@pytest.mark.parametrize("value", [-5.0, float("inf"), float("nan"), 3.1e15])
+def test_the_archive_refuses_what_read_counts_refuses(tmp_path, value):
+    from forecast import Archive, DataError
+
+    archive = Archive(tmp_path / "figures.sqlite")
+    with pytest.raises(DataError, match="not a count"):
+        archive.add(_counts(value))
+    assert archive.history().empty
+
+
+def test_a_full_disk_is_a_clear_error_and_nothing_half_written(tmp_path, monkeypatch):
+    import sqlite3
+
+    from forecast import Archive, DataError
+
+    archive = Archive(tmp_path / "figures.sqlite")
+    archive.add(_counts(100.0), retrieved="2022-03-01")
+    real = archive._connect
+
+    class Full:
+        def __init__(self):
+            self.connection = real()
+            self.in_transaction = False
+
+        def execute(self, sql, *args):
+            if sql.startswith("INSERT"):
+                raise sqlite3.OperationalError("database or disk is full")
+            result = self.connection.execute(sql, *args)
+            self.in_transaction = self.connection.in_transaction
+            return result
+
+        def executemany(self, sql, *args):
+            self.connection.rollback()  # SQLite rolls back by itself on a full disk
+            self.in_transaction = False
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def close(self):
+            self.connection.close()
+
+        def __getattr__(self, name):
+            return getattr(self.connection, name)
+
+    monkeypatch.setattr(archive, "_connect", Full)
+    with pytest.raises(DataError, match="disk is full"):
+        archive.add(_counts(200.0), retrieved="2022-03-02")
+    monkeypatch.undo()
+    assert archive.history()["value"].tolist() == [100.0]
+
+
+def test_one_as_of_rule_for_frames_and_the_archive(tmp_path):
+    import pandas as pd
+
+    from forecast import Archive, as_of
+
+    vintages = _counts(100.0).assign(published=pd.Timestamp("2022-03-05T00:00:00"))
+    # A later moment never knows less than an earlier one.
+    seen = [len(as_of(vintages, m)) for m in
+            ("2022-03-04", "2022-03-05T00:00:00", "2022-03-05T00:00:01", "2022-03-05")]  # fmt: skip
+    assert seen == sorted(seen) == [0, 1, 1, 1]
+    # 01:00 in Kyiv is 23:00 UTC the day before: not yet published; no TypeError either.
+    assert len(as_of(vintages, pd.Timestamp("2022-03-05T01:00:00", tz="Europe/Kyiv"))) == 0
+    assert len(as_of(vintages, pd.Timestamp("2022-03-05T03:00:00", tz="Europe/Kyiv"))) == 1
+    archive = Archive(tmp_path / "figures.sqlite")
+    archive.add(_counts(100.0), retrieved="2022-03-05T00:00:00")
+    seen = [len(archive.counts(as_of=m)) for m in
+            ("2022-03-04", "2022-03-05T00:00:00", "2022-03-05T00:00:01", "2022-03-05")]  # fmt: skip
+    assert seen == [0, 1, 1, 1]
+    assert len(archive.counts(as_of=pd.Timestamp("2022-03-05T01:00:00", tz="Europe/Kyiv"))) == 0
+
+
+# 9. Absurd values ------------------------------------------------------------------------------
+
+
+def test_absurd_counts_and_leaps_are_refused_naming_the_row_unless_allowed(arrow):
+    from forecast import DataError
+
+    text = HEADER + "2022-03-01,U,P,cumulative_m,cumulative,5000,s\n"
+    with pytest.raises(DataError, match="more than live on Earth") as caught:
+        _read(text + "2022-03-02,U,P,cumulative_m,cumulative,3.1e15,s\n")
+    assert caught.value.line == 3
+    with pytest.raises(DataError, match="implausible jump") as caught:
+        _read(text + "2022-03-02,U,P,cumulative_m,cumulative,9000000,s\n")
+    assert caught.value.line == 3
+    allowed = _read(text + "2022-03-02,U,P,cumulative_m,cumulative,9000000,s\n",
+                    allow_implausible=True)  # fmt: skip
+    assert allowed["value"].tolist() == [5000.0, 9e6]
+    # A year's stock may grow a thousandfold in a war (Ukraine 2021 to 2022): no leap.
+    yearly = HEADER + "2021-12-31,U,P,m_stock,stock,225,s\n2022-12-31,U,P,m_stock,stock,433501,s\n"
+    assert len(_read(yearly)) == 2
+
+
+def test_absurd_values_through_the_api_and_in_text():
+    import pandas as pd
+
+    import forecast
+
+    one = _counts(1000.0)
+    series = pd.concat([one.assign(date=pd.Timestamp(f"2022-03-0{d}"), value=1000.0 * d)
+                        for d in range(1, 6)])  # fmt: skip
+    series.iloc[-1, series.columns.get_loc("value")] = 1e308
+    with pytest.raises(forecast.DataError, match="not a count of persons"):
+        forecast.project(series, horizon=30)
+    assert _values("About 20 billion people were displaced.") == []
+    assert _values("About a thousand million million people were displaced.") == []
+    assert _values("9" * 400 + " people fled.") == []
+
+
+# 10. Our errors, not foreign ones --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ukraine():
+    import forecast
+
+    counts = forecast.read_counts(ROOT / "data" / "ukraine_2022.csv", on_decrease="ignore")
+    return forecast.select_series(
+        counts,
+        measure="cumulative_border_crossings_from_ukraine",
+        destination="All neighbouring countries (UNHCR total)",
+    ).iloc[:40]
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda f, one: f.project(one, horizon=100_000), "ScenarioError"),
+        (lambda f, one: f.forecast(one, model="naive", horizon=100_000), "ModelError"),
+        (lambda f, one: f.backtest(one, models=["naive"], horizons=(-5,)), "ModelError"),
+        (lambda f, one: f.backtest(one, models=["naive"], horizons=()), "ModelError"),
+        (lambda f, one: f.backtest(one, models=["naive"], horizons=(7,), step=0), "ModelError"),
+        (lambda f, one: f.backtest(one, models=["naive"], horizons=(7,), step=-7), "ModelError"),
+        (lambda f, one: f.project(one, horizon=30, levels=(1.5,)), "ScenarioError"),
+        (lambda f, one: f.project(one, horizon=30, levels=()), "ScenarioError"),
+        (lambda f, one: f.forecast(one, model="naive", horizon=30, levels=(1.5,)), "ModelError"),
+        (lambda f, one: f.project(one, horizon=30, draws=0), "ScenarioError"),
+        (lambda f, one: f.project(one, horizon=30, curve="gompretz"), "ScenarioError"),
+        (lambda f, one: f.project(pd_concat(one), horizon=30), "DataError"),
+        (lambda f, one: f.forecast(pd_concat(one), model="ets", horizon=30), "DataError"),
+    ],
+)
+def test_impossible_requests_raise_our_errors(ukraine, call, error):
+    import forecast
+
+    with pytest.raises(getattr(forecast, error)):
+        call(forecast, ukraine)
+
+
+def pd_concat(one):
+    import pandas as pd
+
+    return pd.concat([one, one.iloc[[-1]].assign(value=one["value"].iloc[-1] + 5)])

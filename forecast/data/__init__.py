@@ -25,6 +25,7 @@ import pandas as pd
 from ..errors import DataError
 from .readers import (
     FORMATS,
+    MAX_INPUT_BYTES,
     detect_format,
     load_input,
     read_hxl,
@@ -72,6 +73,8 @@ def read_counts(
     date_column: str | None = None,
     on_decrease: str = "warn",
     encoding: str = "utf-8",
+    allow_implausible: bool = False,
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> pd.DataFrame:
     """Read displacement counts from a file, URL or buffer into the validated, tidy schema.
 
@@ -103,6 +106,12 @@ def read_counts(
         series, dates and values, data kept), ``"error"`` or ``"ignore"``.
     encoding
         Text encoding of the input.
+    allow_implausible
+        Keep counts above 10 billion persons and running totals or stocks that grow a
+        thousandfold within a week (from 100 or more); by default they are refused as likely
+        typing errors, naming the row.
+    max_bytes
+        Largest input read (default 1 GiB); larger inputs are refused before they are read.
 
     Returns
     -------
@@ -126,7 +135,7 @@ def read_counts(
     """
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
-    given = load_input(path_or_buffer, encoding)
+    given = load_input(path_or_buffer, encoding, max_bytes=max_bytes)
     name = given.name
     if format == "auto":
         format = detect_format(given)
@@ -151,4 +160,10 @@ def read_counts(
         defaults["measure"] = measure or "daily_individuals"
     if format == "hxl" and measure is not None and "measure" not in raw.labels:
         raw.frame["measure"] = measure
-    return validate(raw, kind=kind, defaults=defaults, on_decrease=on_decrease)
+    return validate(
+        raw,
+        kind=kind,
+        defaults=defaults,
+        on_decrease=on_decrease,
+        allow_implausible=allow_implausible,
+    )

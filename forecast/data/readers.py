@@ -11,6 +11,7 @@ import io
 import json
 import os
 import re
+import time
 import urllib.error
 import urllib.request
 import warnings
@@ -22,7 +23,11 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
+from .._version import __version__
 from ..errors import DataError
+
+#: How the toolkit names itself to the servers it reads from.
+USER_AGENT = f"forecast/{__version__} (humanitarian displacement forecasting toolkit)"
 
 FORMATS = ("auto", "tidy", "wide", "hxl", "unhcr_json")
 
@@ -72,23 +77,49 @@ class Input:
         return self.raw[:size].decode(self.encoding, errors="replace")
 
 
+#: Largest input read (1 GiB): more is refused before it fills the memory.
+MAX_INPUT_BYTES = 1 << 30
+#: Longest a URL may take to deliver its whole body, however slowly it sends.
+URL_DEADLINE_SECONDS = 120.0
+_CHUNK = 1 << 20
+
+
 def load_input(
-    path_or_buffer: str | os.PathLike[str] | IO[str] | IO[bytes], encoding: str
+    path_or_buffer: str | os.PathLike[str] | IO[str] | IO[bytes],
+    encoding: str,
+    *,
+    max_bytes: int = MAX_INPUT_BYTES,
 ) -> Input:
-    """Read a path, URL or open file, refusing what is empty, binary or unreadable."""
+    """Read a path, URL or open file, refusing what is empty, binary, unreadable, larger than
+    `max_bytes`, or not a regular file (a FIFO or a device such as /dev/zero would never end)."""
     name = _name_of(path_or_buffer)
     try:
         if isinstance(path_or_buffer, str) and re.match(r"https?://", path_or_buffer):
-            with urllib.request.urlopen(path_or_buffer, timeout=30) as response:
-                raw = response.read()
+            raw = _read_url(path_or_buffer, name, max_bytes)
         elif isinstance(path_or_buffer, str | os.PathLike):
-            raw = Path(path_or_buffer).read_bytes()
+            path = Path(path_or_buffer)
+            if path.exists() and not path.is_file():
+                raise DataError(
+                    "not a regular file (a folder, FIFO or device); expected a data file",
+                    path=name,
+                )
+            with open(path, "rb") as handle:
+                raw = _read_limited(handle.read, name, max_bytes)
         else:
-            raw = path_or_buffer.read()
+            raw = _read_limited(path_or_buffer.read, name, max_bytes)
     except (OSError, urllib.error.URLError, ValueError) as exc:
+        if isinstance(exc, DataError):
+            raise
         raise DataError(f"cannot read input: {exc}", path=name) from None
     if isinstance(raw, str):
-        raw, encoding = raw.encode("utf-8", errors="surrogatepass"), "utf-8"
+        try:
+            raw, encoding = raw.encode("utf-8"), "utf-8"
+        except UnicodeEncodeError as exc:
+            raise DataError(
+                "a lone surrogate (half of a character) in the text; expected valid Unicode",
+                path=name,
+                line=raw.count("\n", 0, exc.start) + 1,
+            ) from None
     try:
         "".encode(encoding)
     except LookupError:
@@ -101,6 +132,52 @@ def load_input(
     if not re.search(rb"\S", raw):
         raise DataError("the file is empty (nothing but white space)", path=name)
     return Input(name, raw, encoding)
+
+
+def _read_limited(read: Callable[[int], bytes | str], name: str, max_bytes: int) -> bytes | str:
+    """Read in chunks, stopping at the first NUL byte (binary) or past `max_bytes`."""
+    chunks: list = []
+    size = 0
+    while True:
+        chunk = read(_CHUNK)
+        if not chunk:
+            break
+        if isinstance(chunk, bytes) and b"\x00" in chunk:
+            line = sum(c.count(b"\n") for c in chunks) + chunk.count(b"\n", 0, chunk.index(b"\x00"))
+            raise DataError("a NUL byte: this is not a text file", path=name, line=line + 1)
+        size += len(chunk)
+        if size > max_bytes:
+            raise DataError(
+                f"larger than {max_bytes:,} bytes; pass max_bytes= to read a larger file",
+                path=name,
+            )
+        chunks.append(chunk)
+    if not chunks:
+        return b""
+    return (b"" if isinstance(chunks[0], bytes) else "").join(chunks)
+
+
+def _read_url(url: str, name: str, max_bytes: int) -> bytes:
+    """The body of `url`, within `max_bytes` and `URL_DEADLINE_SECONDS` overall (a server that
+    sends one byte every few seconds never trips a per-read timeout)."""
+    deadline = time.monotonic() + URL_DEADLINE_SECONDS
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        chunks, size = [], 0
+        while True:
+            chunk = response.read1(_CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > max_bytes:
+                raise DataError(f"the response is larger than {max_bytes:,} bytes", path=name)
+            if time.monotonic() > deadline:
+                raise DataError(
+                    f"the response took more than {URL_DEADLINE_SECONDS:.0f} s to arrive",
+                    path=name,
+                )
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def decode(raw: bytes, encoding: str, name: str) -> str:
@@ -151,10 +228,18 @@ def _split_csv_line(line: str) -> list[str]:
         return line.split(",")
 
 
+def _first_line(source: Input) -> str:
+    """The first non-blank line, however long (a header is never cut at a buffer size)."""
+    raw = source.raw.lstrip(b"\r\n\t ")
+    end = raw.find(b"\n")
+    return (
+        raw[: end if end >= 0 else len(raw)].decode(source.encoding, errors="replace").rstrip("\r")
+    )
+
+
 def _header(source: Input) -> list[str]:
     """The header's column names, checked: none empty, none twice."""
-    first = next((ln for ln in source.head().splitlines() if ln.strip()), "")
-    labels = [c.strip() for c in _split_csv_line(first)]
+    labels = [c.strip() for c in _split_csv_line(_first_line(source))]
     seen: set[str] = set()
     for position, label in enumerate(labels):
         if label == "":
@@ -212,13 +297,62 @@ def _read_csv_cells(
             line=line,
         ) from None
     cells.columns = [str(c).strip() for c in cells.columns]
+    _refuse_short_rows(cells, source)
     for column in cells.columns:
-        # Short rows leave NaN even with na_filter off; a missing cell is an empty one.
+        # Short rows leave NaN even with na_filter off; none is left by now.
         if not isinstance(cells[column].dtype, pd.CategoricalDtype) and (
             cells[column].dtype == object or pd.api.types.is_string_dtype(cells[column])
         ):
             cells[column] = cells[column].fillna("")
     return cells
+
+
+def _refuse_short_rows(cells: pd.DataFrame, source: Input) -> None:
+    """A row with fewer fields than the header is an error naming its line, never a row whose
+    last fields are silently empty (an empty field is written as ``,,``). pandas fills missing
+    fields with empty text, so the fields are counted on the bytes: vectorised for files without
+    quotes, with the csv module otherwise."""
+    width = len(cells.columns)
+    line = _short_row_line(source, width)
+    if line is not None:
+        raise DataError(
+            f"this row has fewer fields than the header ({width}); expected a value for every "
+            "column, empty ones written as ,,",
+            path=source.name,
+            line=line,
+        )
+
+
+def _short_row_line(source: Input, width: int) -> int | None:
+    raw = source.raw
+    if b'"' in raw or source.encoding.lower().replace("_", "-") not in (
+        "utf-8",
+        "utf8",
+        "utf-8-sig",
+    ):
+        try:
+            reader = csv.reader(io.StringIO(source.text))
+            for row in reader:
+                if row and any(cell.strip() for cell in row) and len(row) < width:
+                    return reader.line_num
+        except csv.Error:
+            return None
+        return None
+    data = np.frombuffer(raw, dtype=np.uint8)
+    ends = np.flatnonzero(data == ord("\n"))
+    starts = np.concatenate(([0], ends + 1))
+    ends = np.concatenate((ends, [len(data)]))
+    commas = np.concatenate(([0], np.cumsum(data == ord(","))))
+    per_line = commas[ends] - commas[starts]
+    lengths = ends - starts
+    blank = lengths - (data[np.maximum(ends - 1, 0)] == ord("\r")) * (lengths > 0) <= 0
+    short = (per_line < width - 1) & ~blank
+    if short.any():
+        # A line of white space alone is blank too: pandas skips it.
+        for index in np.flatnonzero(short):
+            if raw[starts[index] : ends[index]].strip():
+                return int(index) + 1
+    return None
 
 
 def _read_with_pyarrow(
@@ -236,7 +370,11 @@ def _read_with_pyarrow(
     except ImportError:
         return None
     text = pa.dictionary(pa.int32(), pa.string())
-    types = {label: text for label in labels if label.lower() not in numeric}
+    # Keys as written in the file (" value " with its spaces), which is how pyarrow names them.
+    written = _split_csv_line(_first_line(source))
+    pairs = list(zip(written, labels, strict=True))
+    # Numbers as float64: pyarrow's integer parser would read "0x10" as 16.
+    types = {w: text if label.lower() not in numeric else pa.float64() for w, label in pairs}
     try:
         table = pcsv.read_csv(
             io.BytesIO(source.raw),
@@ -250,7 +388,7 @@ def _read_with_pyarrow(
         )
     except (pa.ArrowException, ValueError):
         return None
-    numbers = [label for label in labels if label.lower() in numeric]
+    numbers = [w for w, label in pairs if label.lower() in numeric]
     if any(not pa.types.is_integer(table.schema.field(n).type)
            and not pa.types.is_floating(table.schema.field(n).type) for n in numbers):  # fmt: skip
         return None  # text in the value column: the pandas path says which line
@@ -355,8 +493,8 @@ def read_wide(source: Input, date_column: str | None = None) -> RawTable:
         id_vars=[date_column, "_rec"],
         value_vars=value_columns,
         var_name="_vcol",
-        value_name="value",
-    )
+        value_name="_cell",  # not "value": a destination column may be called that
+    ).rename(columns={"_cell": "value"})
     long = long[long["value"].str.strip() != ""]
     frame = pd.DataFrame(
         {
@@ -386,7 +524,15 @@ def read_hxl(source: Input) -> RawTable:
     value_columns: list[str] = []
     for col, tag in tags.items():
         hashtag, *attributes = tag.split("+")
-        if hashtag == "#date" and "date" not in by_field:
+        if hashtag == "#date":
+            if "date" in by_field:
+                raise DataError(
+                    f"two #date tags (columns {by_field['date']!r} and {col!r}); expected one, "
+                    "so that each figure has one date",
+                    path=name,
+                    line=2,
+                    column=col,
+                )
             by_field["date"] = col
         elif hashtag in ("#country", "#adm1", "#adm2", "#loc", "#org") or hashtag == "#origin":
             role = "origin" if ("origin" in attributes or hashtag == "#origin") else "destination"
@@ -453,9 +599,16 @@ def read_unhcr_json(source: Input) -> RawTable:
             path=name,
             line=1,
         )
+    if not series:
+        raise DataError("the timeseries is empty; expected at least one entry", path=name, line=1)
     # json does not keep positions: the n-th "data_date" key is taken to start the n-th entry.
-    starts = [m.start() for m in re.finditer(r'"data_date"', text)]
-    line_starts = [text.count("\n", 0, pos) + 1 for pos in starts]
+    # Lines counted in one pass (counting from the start for each entry was quadratic).
+    line_starts = []
+    line, previous = 1, 0
+    for match in re.finditer(r'"data_date"', text):
+        line += text.count("\n", previous, match.start())
+        previous = match.start()
+        line_starts.append(line)
     array_line = text.count("\n", 0, max(text.find('"timeseries"'), 0)) + 1
     dates, values = [], []
     for index, entry in enumerate(series):
@@ -486,4 +639,6 @@ def _json_cell(value: object) -> str:
         return ""
     if isinstance(value, bool | dict | list):
         return json.dumps(value)[:40]
-    return str(value)
+    text = str(value)
+    # "\ud800" escapes in JSON give lone surrogates, which no file or terminal can write.
+    return text.encode("utf-8", errors="backslashreplace").decode("utf-8")

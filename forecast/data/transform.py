@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pandas as pd
 
 from ..errors import DataError
@@ -235,6 +238,47 @@ def totals(
     ]
 
 
+def cutoff(moment: object) -> pd.Timestamp:
+    """The first instant after `moment`, naive UTC: what "known by `moment`" excludes.
+
+    A day (``"2022-03-05"``, a `datetime.date`, a Timestamp at midnight) means the end of that
+    day; a moment written with a time (``"2022-03-05T00:00:01"``, ``"...T00:00:00"``) means that
+    moment itself; a moment with a time zone is converted to UTC. Every as-of view (`as_of`,
+    `forecast.Archive`) decides the question here, so a second later never holds more figures.
+
+    Examples
+    --------
+    >>> str(cutoff("2022-03-05")), str(cutoff("2022-03-05T00:00:00"))
+    ('2022-03-06 00:00:00', '2022-03-05 00:00:00.000001')
+    >>> str(cutoff("2022-03-05T02:00:00+02:00"))
+    '2022-03-05 00:00:00.000001'
+    """
+    if isinstance(moment, str):
+        text = moment.strip()
+        try:
+            stamp = pd.Timestamp(text)
+        except (ValueError, TypeError):
+            raise ValueError(
+                f"not a date or moment: {moment!r}; expected e.g. 2022-03-05"
+            ) from None
+        day = re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
+    elif isinstance(moment, dt.date) and not isinstance(moment, dt.datetime):
+        stamp, day = pd.Timestamp(moment), True
+    else:
+        try:
+            stamp = pd.Timestamp(moment)
+        except (ValueError, TypeError):
+            raise ValueError(
+                f"not a date or moment: {moment!r}; expected e.g. 2022-03-05"
+            ) from None
+        day = stamp.tzinfo is None and stamp == stamp.normalize()
+    if pd.isna(stamp):
+        raise ValueError(f"not a date or moment: {moment!r}; expected e.g. 2022-03-05")
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return stamp + (pd.Timedelta(days=1) if day else pd.Timedelta(microseconds=1))
+
+
 def as_of(counts: pd.DataFrame, date: str | pd.Timestamp) -> pd.DataFrame:
     """The figures that were public at `date`: what an analyst could have known then.
 
@@ -249,8 +293,7 @@ def as_of(counts: pd.DataFrame, date: str | pd.Timestamp) -> pd.DataFrame:
     >>> bool((known["published"] <= pd.Timestamp("2022-03-06")).all())
     True
     """
-    cutoff = pd.Timestamp(date)
-    end_of_day = cutoff + pd.Timedelta(days=1) if cutoff == cutoff.normalize() else cutoff
+    end_of_day = cutoff(date)
     known = counts[counts["date"] < end_of_day]
     if "published" in known:
         known = known[known["published"] < end_of_day]

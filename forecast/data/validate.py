@@ -29,6 +29,15 @@ _KIND_RULES: tuple[tuple[str, str], ...] = (
         "stock",
     ),
 )
+#: Most persons a count may hold (the world's population is about 8.2 billion).
+MAX_PLAUSIBLE = 1e10
+#: A running total or stock growing this many times over between two reports is refused...
+MAX_JUMP = 1000
+#: ...when it grew from at least this many (a series may start from a handful of people)...
+MIN_JUMP_BASE = 100
+#: ...within this many days.
+JUMP_DAYS = 7
+_NUMBER_TEXT = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 _MIN_DATE = pd.Timestamp("1900-01-01")
 _MAX_DATE = pd.Timestamp("2100-12-31")
 
@@ -57,8 +66,15 @@ def validate(
     kind: str | Mapping[str, str] | None,
     defaults: Mapping[str, str | None],
     on_decrease: str,
+    allow_implausible: bool = False,
 ) -> pd.DataFrame:
-    """Check every cell of `raw` and return the tidy, typed counts frame."""
+    """Check every cell of `raw` and return the tidy, typed counts frame.
+
+    Unless `allow_implausible`, a count above `MAX_PLAUSIBLE` (more people than live on Earth)
+    or a running total or stock that grows `MAX_JUMP`-fold from one report to the next within
+    `JUMP_DAYS` (from at least `MIN_JUMP_BASE`) is refused as a likely typing error, naming
+    the row.
+    """
     if on_decrease not in ("warn", "error", "ignore"):
         raise ValueError(f"on_decrease must be 'warn', 'error' or 'ignore', not {on_decrease!r}")
     frame = raw.frame
@@ -81,6 +97,9 @@ def validate(
         out[fld] = column.values()
     out["kind"] = checker.kinds(frame, text["measure"], kind)
     out["value"] = checker.values(frame["value"])
+    if not allow_implausible:
+        checker.not_absurd(frame["value"], out["value"])
+    out["_row"] = np.arange(len(out))
     if "published" in frame:
         out["published"] = checker.timestamps(Distinct.of(frame["published"]), "published")
     # Codes index sorted distinct values, so this id orders series by origin, destination, measure.
@@ -88,6 +107,9 @@ def validate(
     for fld in ("destination", "measure"):
         series = series * len(text[fld].uniques) + text[fld].codes
     out, series = checker.sorted_without_duplicates(out, series)
+    if not allow_implausible:
+        checker.no_leaps(out, series, frame["value"])
+    out = out.drop(columns="_row")
     if kind is None and "kind" not in frame and "_hxl_kind" not in frame:
         _check_named_kinds(out, series, raw.name)
     if on_decrease != "ignore":
@@ -182,6 +204,8 @@ class _Checker:
     def dates(self, column: Distinct, fld: str) -> pd.Series:
         text = pd.Series(column.uniques, dtype=object)
         parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+        # pandas reads "today" and "now" as the clock's time, whatever the format says.
+        parsed[~text.str.match(r"\d{4}-\d{1,2}(?:-\d{1,2})?$").fillna(False).astype(bool)] = pd.NaT
         monthly = parsed.isna().to_numpy().copy()
         if monthly.any():
             monthly &= text.str.fullmatch(r"\d{4}-\d{2}").fillna(False).to_numpy(dtype=bool)
@@ -201,6 +225,7 @@ class _Checker:
     def timestamps(self, column: Distinct, fld: str) -> pd.Series:
         text = pd.Series(column.uniques, dtype=object)
         parsed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+        parsed[~text.str.match(r"\d{4}-\d\d").fillna(False).astype(bool)] = pd.NaT  # not "now"
         # Naive UTC, so that vintages from scrapers in different time zones compare.
         parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
         row = column.first_row(parsed.isna().to_numpy())
@@ -232,6 +257,10 @@ class _Checker:
             if row is not None:
                 raise self.fail(row, "value", "missing value; expected a count of persons", "")
             numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+            # One grammar with or without pyarrow: decimal digits only, never 0x10 or 1_000.
+            numbers[~text.str.fullmatch(_NUMBER_TEXT).fillna(False).astype(bool).to_numpy()] = (
+                np.nan
+            )
             row = self.first_bad(numbers.isna().to_numpy())
             if row is not None:
                 literal = text.iloc[row].lower().lstrip("+-")
@@ -316,6 +345,40 @@ class _Checker:
         if row is not None:
             value = kinds.iloc[int(np.argmax(unknown))]
             raise self.fail(row, "kind", f"unknown kind; expected one of {', '.join(KINDS)}", value)
+
+    def not_absurd(self, cells: pd.Series, values: pd.Series) -> None:
+        row = self.first_bad(values.to_numpy() > MAX_PLAUSIBLE)
+        if row is not None:
+            raise self.fail(
+                row,
+                "value",
+                f"implausible count: more than {MAX_PLAUSIBLE:,.0f} persons, more than live on "
+                "Earth (a typing error?); pass allow_implausible=True if it is meant",
+                self.cell(cells, row),
+            )
+
+    def no_leaps(self, out: pd.DataFrame, series: np.ndarray, cells: pd.Series) -> None:
+        """A running total or stock that leaps MAX_JUMP-fold within JUMP_DAYS (a year's stock
+        may well grow a thousandfold in a war; a week's hardly ever does)."""
+        values = out["value"].to_numpy()
+        kinds = out["kind"].to_numpy()
+        same = series[1:] == series[:-1]
+        dates = out["date"].to_numpy()
+        soon = (dates[1:] - dates[:-1]) <= np.timedelta64(JUMP_DAYS, "D")
+        levels = (kinds[1:] != "flow") & same & soon & (values[:-1] >= MIN_JUMP_BASE)
+        leap = levels & (values[1:] >= MAX_JUMP * np.maximum(values[:-1], 1))
+        if leap.any():
+            at = int(np.argmax(leap)) + 1
+            row = int(out["_row"].iloc[at])
+            raise self.fail(
+                row,
+                "value",
+                f"implausible jump: {values[at - 1]:,.0f} on {out['date'].iloc[at - 1]:%Y-%m-%d}, "
+                f"then {values[at]:,.0f} on {out['date'].iloc[at]:%Y-%m-%d} "
+                f"({values[at] / values[at - 1]:,.0f} times as many; a typing error?); pass "
+                "allow_implausible=True if it is meant",
+                self.cell(cells, row),
+            )
 
     def sorted_without_duplicates(
         self, out: pd.DataFrame, series: np.ndarray

@@ -83,6 +83,7 @@ MAX_FIGURES_PER_SENTENCE = 25
 #: Longest quote; a longer sentence is quoted around the figure.
 MAX_QUOTE = 300
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _PERCENT = r"\d+(?:\.\d+)?\s*(?:%|per\s?cent\b|percent\b)"
 
 
@@ -131,6 +132,9 @@ def extract_figures(
     start_date = _as_date(event_start, "event_start")
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
+    # Lone surrogates (half characters, from broken JSON or decoding) cannot be written out;
+    # each becomes U+FFFD, one character for one, so offsets still point into `text`.
+    text = _SURROGATE.sub("\ufffd", text)
     rows = []
     crowded = 0
     for sentence_start, sentence_end in _pieces(text):

@@ -69,6 +69,8 @@ _NUMBER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+#: The largest count read as a figure (the world's population is about 8.2 billion).
+MAX_COUNT = 1e10
 _DIGIT = re.compile(r"\d")
 _NUMBER_WORD = re.compile(
     rf"\b(?:{_WORD}|{_SCALE}|dozens?|scores|hundreds|thousands|millions|half|quarter)\b", re.I
@@ -177,7 +179,8 @@ def find_numbers(text: str, limit: int | None = None) -> list[Number]:
     found = []
     for match in _NUMBER.finditer(masked):
         number = _evaluate(match, text)
-        if number is not None:
+        # More people than live on Earth is a misreading (or a joke), never a figure.
+        if number is not None and math.isfinite(number.value) and number.value <= MAX_COUNT:
             found.append(number)
             if limit is not None and len(found) >= limit:
                 break
@@ -240,7 +243,7 @@ def words_to_number(phrase: str) -> float | None:
     1000000.0
     """
     tokens = re.split(r"[\s-]+", phrase.lower().strip())
-    total, current, seen = 0.0, 0.0, False
+    total, current, seen, last_scale = 0.0, 0.0, False, 0.0
     for token in tokens:
         if token in ("and",):
             continue
@@ -255,8 +258,14 @@ def words_to_number(phrase: str) -> float | None:
         elif token == "hundred":
             current = (current or 1.0) * 100
         elif token in SCALES:
-            total += (current or 1.0) * SCALES[token]
-            current = 0.0
+            scale = SCALES[token]
+            if total and (scale > last_scale or (current == 0 and scale >= last_scale)):
+                # "a thousand million", "a million million": a scale at least as large as the
+                # one before, with no number between, multiplies everything before it.
+                total = (total + current) * scale
+            else:
+                total += (current or 1.0) * scale
+            current, last_scale = 0.0, max(last_scale, scale)
         else:
             return None
     return total + current if seen or total else None

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ..checks import check_draws, check_horizon, check_levels
 from ..data.transform import regularize, series_label
 from ..errors import ModelError
 from ..projection import Projection, summarise_paths
@@ -125,6 +126,7 @@ class Forecaster:
         seed: int = 0,
     ) -> Projection:
         """Forecast the next `horizon` days as cumulative persons, with intervals."""
+        check_levels(levels, ModelError)
         samples = self.sample(horizon, X_future, draws, seed)
         dates = pd.date_range(self.last_date_ + pd.Timedelta(days=1), periods=horizon)
         frame = summarise_paths(samples, dates, levels)
@@ -151,8 +153,8 @@ class Forecaster:
         """Monte Carlo draws of the cumulative total on each of the next `horizon` days."""
         if not hasattr(self, "flows_"):
             raise ModelError(f"{self.name} is not fitted; call fit first")
-        if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer) or horizon <= 0:
-            raise ModelError(f"horizon must be a whole number of days above 0; got {horizon!r}")
+        check_horizon(horizon, ModelError)
+        check_draws(draws, ModelError)
         future_dates = pd.date_range(self.last_date_ + pd.Timedelta(days=1), periods=horizon)
         aligned = None
         if self.handles_X and getattr(self, "uses_X_", False):
@@ -165,7 +167,10 @@ class Forecaster:
         rng = np.random.default_rng(seed)
         raw = np.asarray(self._predict(horizon, draws, rng, aligned), dtype=float)
         cap = MAX_FLOW_MULTIPLE * max(float(self.flows_.max()), 1.0)
-        raw = np.nan_to_num(raw, nan=0.0, posinf=cap * horizon, neginf=0.0)
+        if np.isnan(raw).any():
+            # A NaN is a model failing, never a forecast of zero people.
+            raise ModelError(f"{self.name} produced NaN forecasts on this series")
+        raw = np.nan_to_num(raw, posinf=cap * horizon, neginf=0.0)
         if self.predicts_cumulative:
             days = np.arange(1, horizon + 1)
             increments = np.maximum.accumulate(np.clip(raw, 0.0, cap * days), axis=1)

@@ -1,0 +1,113 @@
+"""Checks of a request shared by every model, projection and backtest: horizons, levels, draws,
+and the values of a series handed in through the API rather than read by `read_counts`.
+
+One place, so that `project`, every `Forecaster`, `forecast`, `backtest` and `forecast_many`
+refuse the same absurd request with the same words, before any work starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+#: Longest horizon any forecast may ask for: ten years of days. Beyond it no method here has
+#: anything to say, and dates past 2262 do not exist for pandas.
+MAX_HORIZON = 3650
+#: Most persons a count may hold (the world's population is about 8.2 billion).
+MAX_PLAUSIBLE = 1e10
+#: Most Monte Carlo draws one request may ask for (memory: draws x horizon floats).
+MAX_DRAWS = 100_000
+
+
+def check_horizon(horizon: object, error: type[Exception], name: str = "horizon") -> int:
+    """`horizon` as an int from 1 to MAX_HORIZON days, else `error`.
+
+    Examples
+    --------
+    >>> check_horizon(30, ValueError)
+    30
+    >>> check_horizon(100_000, ValueError)
+    Traceback (most recent call last):
+    ...
+    ValueError: horizon must be a whole number of days from 1 to 3650; got 100000
+    """
+    if (
+        isinstance(horizon, bool)
+        or not isinstance(horizon, int | np.integer)
+        or not 0 < horizon <= MAX_HORIZON
+    ):
+        raise error(
+            f"{name} must be a whole number of days from 1 to {MAX_HORIZON}; got {horizon!r}"
+        )
+    return int(horizon)
+
+
+def check_horizons(horizons: object, error: type[Exception]) -> tuple[int, ...]:
+    """A non-empty sequence of horizons, each checked by `check_horizon`."""
+    if isinstance(horizons, str | bytes) or not isinstance(horizons, Sequence) or not horizons:
+        raise error(
+            f"horizons must be a non-empty list of whole days, e.g. (7, 30); got {horizons!r}"
+        )
+    return tuple(check_horizon(h, error, "each horizon") for h in horizons)
+
+
+def check_levels(levels: object, error: type[Exception]) -> tuple[float, ...]:
+    """A non-empty sequence of interval levels strictly between 0 and 1.
+
+    Examples
+    --------
+    >>> check_levels((0.8, 0.95), ValueError)
+    (0.8, 0.95)
+    """
+    if isinstance(levels, str | bytes) or not isinstance(levels, Sequence) or not levels:
+        raise error(f"levels must be a non-empty list such as (0.8, 0.95); got {levels!r}")
+    for level in levels:
+        if isinstance(level, bool) or not isinstance(level, int | float | np.floating):
+            raise error(f"interval levels must be numbers between 0 and 1; got {level!r}")
+        if not 0 < level < 1:
+            raise error(f"interval levels must be between 0 and 1; got {level!r}")
+    return tuple(float(level) for level in levels)
+
+
+def check_draws(draws: object, error: type[Exception]) -> int:
+    """A number of Monte Carlo draws from 2 (an interval needs a spread) to MAX_DRAWS."""
+    if (
+        isinstance(draws, bool)
+        or not isinstance(draws, int | np.integer)
+        or not 2 <= draws <= MAX_DRAWS
+    ):
+        raise error(f"draws must be a whole number from 2 to {MAX_DRAWS:,}; got {draws!r}")
+    return int(draws)
+
+
+def check_step(step: object, error: type[Exception]) -> int:
+    """Days between backtest origins: a whole number from 1 to MAX_HORIZON."""
+    return check_horizon(step, error, "step")
+
+
+def check_values(counts: pd.DataFrame) -> None:
+    """Values of a series built by hand: finite, not negative, no more persons than live on
+    Earth, one figure per date. `read_counts` checks files the same way, naming lines."""
+    values = counts["value"].to_numpy(dtype=float)
+    bad = ~np.isfinite(values) | (values < 0) | (values > MAX_PLAUSIBLE)
+    if bad.any():
+        at = int(np.argmax(bad))
+        raise DataError(
+            f"value {values[at]!r} on {pd.Timestamp(counts['date'].iloc[at]):%Y-%m-%d} is not a "
+            f"count of persons (expected a finite number from 0 to {MAX_PLAUSIBLE:,.0f})",
+            column="value",
+            value=values[at],
+        )
+    dates = counts["date"]
+    if dates.duplicated().any():
+        twice = pd.Timestamp(dates[dates.duplicated()].iloc[0])
+        raise DataError(
+            f"two figures for {twice:%Y-%m-%d}; expected one per date (for several vintages, "
+            "take one view first with forecast.as_of(counts, date))",
+            column="date",
+            value=f"{twice:%Y-%m-%d}",
+        )
