@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 import warnings
 from collections.abc import Sequence
@@ -159,8 +160,10 @@ def _backtest(args: argparse.Namespace) -> int:
         warnings.simplefilter("ignore", DataWarning)
         counts = read_counts(args.data)
     criteria = {}
-    for part in filter(None, args.series.split(",")):
+    # Split only before the next key: "destination=Congo, Republic of" keeps its comma.
+    for part in filter(None, re.split(r",(?=\s*(?:measure|destination|origin)=)", args.series)):
         key, _, value = part.partition("=")
+        key = key.strip()
         if key not in ("measure", "destination", "origin") or not value:
             raise DataError(f"--series takes measure=...,destination=...,origin=...; got {part!r}")
         criteria[key] = value

@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from .formatting import short_count
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -36,25 +39,14 @@ def _plain_text(function: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(function)
     def plain(*args: P.args, **kwargs: P.kwargs) -> R:
-        with plt.rc_context({"text.parse_math": False}):
-            return function(*args, **kwargs)
+        figure = function(*args, **kwargs)
+        # Set on each text rather than through rc_context, which would also reset the
+        # notebook's inline-display state when it exits.
+        for text in figure.findobj(Text):
+            text.set_parse_math(False)
+        return figure
 
     return plain
-
-
-def short_count(value: float, _position: object = None) -> str:
-    """Tick labels: 4.0M, 650k, 900.
-
-    Examples
-    --------
-    >>> short_count(4_000_000), short_count(650_000), short_count(900)
-    ('4.0M', '650k', '900')
-    """
-    if abs(value) >= 1e6:
-        return f"{value / 1e6:.1f}M"
-    if abs(value) >= 1e3:
-        return f"{value / 1e3:.0f}k"
-    return f"{value:.0f}"
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = (8, 4.5)) -> tuple[Figure, Axes]:

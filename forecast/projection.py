@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .formatting import format_count, three_figures
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -50,25 +52,8 @@ def summarise_paths(
     return frame
 
 
-def format_count(value: float) -> str:
-    """A count for prose, to three significant figures: 4.1 million, 652,000, 12,500, 950.
-
-    Counts of displaced people are estimates; "12,493 a day" claims a precision no source has.
-
-    Examples
-    --------
-    >>> format_count(4_112_000), format_count(652_445), format_count(12_493), format_count(950)
-    ('4.1 million', '652,000', '12,500', '950')
-    """
-    if abs(value) >= 1e6:
-        return f"{value / 1e6:.1f} million"
-    if abs(value) >= 1000:
-        digits = int(np.floor(np.log10(abs(value)))) - 2
-        return f"{round(value, -digits):,.0f}"
-    return f"{value:,.0f}"
-
-
 def _format_range(low: float, high: float) -> str:
+    low, high = three_figures(low), three_figures(high)
     if low >= 1e6 and high >= 1e6:
         return f"{low / 1e6:.1f}-{high / 1e6:.1f} million"
     return f"{format_count(low)}-{format_count(high)}"

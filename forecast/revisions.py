@@ -24,7 +24,7 @@ from sklearn.isotonic import IsotonicRegression
 from .checks import check_values
 from .data.transform import require_one_series, series_label, to_cumulative
 from .errors import DataError
-from .projection import format_count
+from .formatting import format_count
 
 ON_DECREASE = ("revise", "error")
 

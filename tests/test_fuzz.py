@@ -1,10 +1,14 @@
-"""Thousands of mutated files: read_counts returns a frame or raises DataError, nothing else."""
+"""Thousands of generated inputs: read_counts returns a frame or raises DataError, nothing else,
+within a time budget per input (hypothesis' deadline); extraction gives the right value or none.
+"""
 
 import io
 import json
 import warnings
+from datetime import timedelta
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,8 +42,7 @@ ALPHABET = st.sampled_from([*',"\n\r#-.:{}[]0123456789eE+ -nainf\x00\t;Tz', "\u0
 
 
 @st.composite
-def mutated(draw):
-    name = draw(st.sampled_from(sorted(SEEDS)))
+def mutated(draw, name):
     text = SEEDS[name]
     for _ in range(draw(st.integers(1, 6))):
         position = draw(st.integers(0, len(text)))
@@ -59,7 +62,7 @@ def mutated(draw):
                 lines.insert(index, lines[index])
             text = "".join(lines)
     encode = draw(st.booleans())
-    return name, (text.encode("utf-8", "surrogatepass") if encode else text)
+    return text.encode("utf-8", "surrogatepass") if encode else text
 
 
 def _read(content, **options):
@@ -77,18 +80,64 @@ def _read(content, **options):
     return counts
 
 
-@settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mutated(), st.booleans())
-def test_mutated_inputs_raise_only_data_error(case, say_format):
-    name, content = case
+#: Time budget per generated input: a reader that goes quadratic or hangs fails here.
+BUDGET = timedelta(seconds=2)
+
+
+@pytest.mark.parametrize("name", sorted(SEEDS))
+@settings(max_examples=1000, deadline=BUDGET, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), say_format=st.booleans())
+def test_mutated_inputs_raise_only_data_error(name, data, say_format):
+    content = data.draw(mutated(name))
     options = {"measure": "cumulative_crossings"} if name == "wide" else {}
     if say_format:
         options["format"] = name
     _read(content, **options)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=1000, deadline=BUDGET)
 @given(st.binary(max_size=200))
 def test_arbitrary_bytes_raise_only_data_error(content):
     _read(content)
     _read(content, format="unhcr_json")
+
+
+# Extraction: 500 generated sentences, each number written one of the ways the world writes it.
+
+_STYLES = {
+    "english": lambda n: f"{n:,}",
+    "spaces": lambda n: f"{n:,}".replace(",", " "),
+    "narrow spaces": lambda n: f"{n:,}".replace(",", "\u202f"),
+    "points": lambda n: f"{n:,}".replace(",", "."),
+    "plain": lambda n: str(n),
+    "arabic-indic": lambda n: f"{n:,}".translate(
+        str.maketrans(
+            "0123456789,", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u066c"
+        )
+    ),
+}
+_FRAMES = (
+    "More than {} people have fled to neighbouring countries.",
+    "Officials said {} refugees had crossed the border by Tuesday.",
+    "According to UNHCR, {} people were displaced in March 2022.",
+    "The agency counted {} people at https://example.org/reports/2022/9999/ today.",
+    "Some {} civilians left their homes, the governor said at 10:30.",
+)
+
+
+@settings(max_examples=500, deadline=BUDGET)
+@given(
+    n=st.integers(min_value=1_000, max_value=9_999_999_999),
+    style=st.sampled_from(sorted(_STYLES)),
+    frame=st.sampled_from(_FRAMES),
+    noise=st.text(
+        alphabet=st.sampled_from(list("abc ,.;:-()/'\"0123456789%$\u00e9\n")), max_size=60
+    ),
+)
+def test_generated_sentences_give_the_right_value_or_none(n, style, frame, noise):
+    text = noise + " " + frame.format(_STYLES[style](n))
+    rows = forecast.extract_figures(text, published="2022-03-05")
+    # The figure of the frame is found with its value; noise may add figures of its own, but
+    # nothing else in the frame (a URL, a date, a time) is a figure.
+    framed = rows[rows["start"] > len(noise)]
+    assert framed["value"].tolist() == [float(n)], (text, framed["value"].tolist())

@@ -20,8 +20,9 @@ SELF = ("./run test", "./run report", "./run lab")
 
 @pytest.fixture
 def checkout(tmp_path, monkeypatch):
+    # Copies, not links: a report reads only files under its configuration's data.root.
     for name in ("data", "seeds"):
-        (tmp_path / name).symlink_to(ROOT / name)
+        shutil.copytree(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     (tmp_path / "reports").mkdir()
     monkeypatch.chdir(tmp_path)

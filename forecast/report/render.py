@@ -18,8 +18,8 @@ from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ..formatting import format_count
 from ..plots import backtest_chart, fan_chart, forecast_trails, projection_chart, small_multiples
-from ..projection import format_count
 from .build import ReportContent
 
 log = logging.getLogger("forecast.report")

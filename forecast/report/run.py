@@ -34,7 +34,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..data import read_counts
-from ..projection import format_count
+from ..formatting import format_count
 from . import render
 from .build import build, file_digest
 from .config import ConfigError, ReportConfig, load_config
