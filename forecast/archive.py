@@ -9,9 +9,11 @@ mid-write leaves the archive at its previous state.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from contextlib import closing
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,6 +40,16 @@ CREATE TABLE IF NOT EXISTS figures (
     retrieved TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS figures_by_key ON figures (date, origin, destination, measure, source);
+CREATE TABLE IF NOT EXISTS sources (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    retrieved TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    content_type TEXT NOT NULL,
+    body BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sources_by_url ON sources (url, retrieved);
 CREATE TABLE IF NOT EXISTS latest (
     date TEXT NOT NULL,
     origin TEXT NOT NULL,
@@ -49,6 +61,16 @@ CREATE TABLE IF NOT EXISTS latest (
 ) WITHOUT ROWID;
 """
 _COLUMNS = (*SCHEMA, "published", "retrieved")
+
+
+@dataclass(frozen=True)
+class SourceVintage:
+    """The bytes one source served, as kept by the archive."""
+
+    url: str
+    sha256: str
+    retrieved: str
+    body: bytes
 
 
 class Archive:
@@ -114,6 +136,9 @@ class Archive:
                 "an SQLite file but not an archive (no figures table); give a new path",
                 path=where,
             )
+        if "sources" not in tables and os.access(self.path, os.W_OK):
+            with closing(self._connect()) as connection:  # an archive from before sources
+                connection.executescript(_SCHEMA_SQL)
 
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: we open transactions ourselves, with BEGIN IMMEDIATE.
@@ -219,6 +244,91 @@ class Archive:
             )
             params = (_timestamp(cutoff(as_of)),)
         return self._frame(query, params)
+
+    def add_source(self, url: str, body: bytes, *, retrieved: str | datetime) -> bool:
+        """Keep the bytes a source served, as a vintage: appended only when they differ from the
+        latest kept for `url` (by sha256). Returns True when a new vintage was appended.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> archive = Archive(tempfile.mkdtemp() + "/a.sqlite")
+        >>> archive.add_source("https://example.org/a.csv", b"x", retrieved="2022-03-01")
+        True
+        >>> archive.add_source("https://example.org/a.csv", b"x", retrieved="2022-03-02")
+        False
+        """
+        digest = hashlib.sha256(body).hexdigest()
+        stamp = _timestamp(retrieved)
+        try:
+            with closing(self._connect()) as connection:
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    row = connection.execute(
+                        "SELECT sha256 FROM sources WHERE url = ? AND retrieved <= ? "
+                        "ORDER BY retrieved DESC, id DESC LIMIT 1",
+                        (url, stamp),
+                    ).fetchone()
+                    new = row is None or row[0] != digest
+                    if new:
+                        connection.execute(
+                            "INSERT INTO sources (url, sha256, retrieved, size, content_type, "
+                            "body) VALUES (?, ?, ?, ?, ?, ?)",
+                            (url, digest, stamp, len(body), "", body),
+                        )
+                    connection.execute("COMMIT")
+                except BaseException:
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
+                    raise
+        except sqlite3.Error as exc:
+            raise DataError(
+                f"cannot write to the archive ({exc}); the fetched source was not kept",
+                path=str(self.path),
+            ) from None
+        return new
+
+    def source(self, url: str, as_of: str | datetime | None = None) -> SourceVintage | None:
+        """The vintage of `url` in force at `as_of` (default: the latest), or None."""
+        query = "SELECT url, sha256, retrieved, body FROM sources WHERE url = ?"
+        params: tuple = (url,)
+        if as_of is not None:
+            query += " AND retrieved < ?"
+            params = (url, _timestamp(cutoff(as_of)))
+        query += " ORDER BY retrieved DESC, id DESC LIMIT 1"
+        try:
+            with closing(self._reader()) as connection:
+                row = connection.execute(query, params).fetchone()
+        except sqlite3.Error as exc:
+            raise DataError(f"cannot read the archive: {exc}", path=str(self.path)) from None
+        if row is None:
+            return None
+        return SourceVintage(url=row[0], sha256=row[1], retrieved=row[2], body=bytes(row[3]))
+
+    def sources(self) -> pd.DataFrame:
+        """Every source kept: url, vintages, first and last retrieved, latest sha256, size."""
+        query = (
+            "SELECT url, COUNT(*) AS vintages, MIN(retrieved) AS first_retrieved, "
+            "MAX(retrieved) AS last_retrieved, "
+            "(SELECT s2.sha256 FROM sources s2 WHERE s2.url = s.url "
+            " ORDER BY s2.retrieved DESC, s2.id DESC LIMIT 1) AS latest_sha256 "
+            "FROM sources s GROUP BY url ORDER BY url"
+        )
+        return self._query(query, ())
+
+    def source_history(self, url: str) -> pd.DataFrame:
+        """Each vintage of one source: retrieved, sha256, size (bytes), oldest first."""
+        return self._query(
+            "SELECT retrieved, sha256, size FROM sources WHERE url = ? ORDER BY retrieved, id",
+            (url,),
+        )
+
+    def _query(self, query: str, params: tuple) -> pd.DataFrame:
+        try:
+            with closing(self._reader()) as connection:
+                return pd.read_sql_query(query, connection, params=params)
+        except sqlite3.Error as exc:
+            raise DataError(f"cannot read the archive: {exc}", path=str(self.path)) from None
 
     def history(self) -> pd.DataFrame:
         """Every vintage ever stored, in the order it was added."""

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from . import __version__
+from .archive import Archive
 from .backtest import backtest, skill_table
 from .data import list_series, read_counts, select_series
 from .data.readers import load_input
@@ -82,7 +83,59 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--log", metavar="FILE", help="also append the log to FILE")
     report.set_defaults(run=_report)
+
+    archive = commands.add_parser(
+        "archive", help="what was published when: the sources and figures an archive keeps"
+    )
+    actions = archive.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser("ls", help="every source kept, with its vintages")
+    listing.add_argument("archive", metavar="ARCHIVE.sqlite")
+    listing.set_defaults(run=_archive_ls)
+    show = actions.add_parser("show", help="the vintages of one source (URL)")
+    show.add_argument("archive", metavar="ARCHIVE.sqlite")
+    show.add_argument("url", metavar="URL")
+    show.set_defaults(run=_archive_show)
+    export = actions.add_parser("export", help="the figures as known at a date, as tidy CSV")
+    export.add_argument("archive", metavar="ARCHIVE.sqlite")
+    export.add_argument("--as-of", metavar="DATE", help="as retrieved by then (default: latest)")
+    export.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
+    export.set_defaults(run=_archive_export)
     return parser
+
+
+def _open_archive(path: str) -> Archive:
+    if not os.path.exists(path):
+        raise DataError("no such archive", path=path)
+    return Archive(path)
+
+
+def _archive_ls(args: argparse.Namespace) -> int:
+    sources = _open_archive(args.archive).sources()
+    if sources.empty:
+        print("no sources kept in this archive")
+    for row in sources.itertuples():
+        count = f"{row.vintages} vintage{'s' if row.vintages != 1 else ''}"
+        print(
+            f"{row.url}: {count}, first {row.first_retrieved[:16]}, last "
+            f"{row.last_retrieved[:16]} UTC, latest sha256 {row.latest_sha256[:12]}"
+        )
+    return 0
+
+
+def _archive_show(args: argparse.Namespace) -> int:
+    history = _open_archive(args.archive).source_history(args.url)
+    if history.empty:
+        raise DataError(f"no vintage of {args.url} in this archive", path=args.archive)
+    for row in history.itertuples():
+        print(f"{row.retrieved[:19]} UTC  sha256 {row.sha256[:12]}  {row.size:,} bytes")
+    return 0
+
+
+def _archive_export(args: argparse.Namespace) -> int:
+    counts = _open_archive(args.archive).counts(as_of=args.as_of)
+    counts = counts.rename(columns={"retrieved": "as_of"}).drop(columns=["published"])
+    counts.to_csv(args.out or sys.stdout, index=False, date_format="%Y-%m-%d")
+    return 0
 
 
 def _summary(args: argparse.Namespace) -> int:

@@ -317,9 +317,17 @@ def test_the_fetcher_serves_only_the_report_assets(tmp_path):
     assert len(fetcher.refused) == 5
 
 
-def test_default_as_of_is_the_latest_date_in_the_data(tmp_path):
-    result = run_report(_config(tmp_path, GOOD), out=tmp_path / "out")
-    assert result.pdf.name == "test-2023-05-09.pdf"
+def test_default_as_of_is_today_so_a_stopped_feed_stops_the_report(tmp_path, capsys):
+    import datetime as dt
+
+    path = _config(tmp_path, GOOD)
+    # The bundled data end on 9 May 2023: as of today they are stale, and nothing is written.
+    assert main(["report", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert "2023-05-09" in capsys.readouterr().err
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+    path.write_text(path.read_text() + "max_data_age_days = 100000\n")
+    result = run_report(path, out=tmp_path / "out")
+    assert result.pdf.name == f"test-{dt.date.today():%Y-%m-%d}.pdf"
 
 
 def test_lock_blocks_a_second_writer(tmp_path):

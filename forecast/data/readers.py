@@ -11,7 +11,6 @@ import io
 import json
 import os
 import re
-import time
 import urllib.error
 import urllib.request
 import warnings
@@ -25,6 +24,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..errors import DataError
+from .fetch import fetch
 
 #: How the toolkit names itself to the servers it reads from.
 USER_AGENT = f"forecast/{__version__} (humanitarian displacement forecasting toolkit)"
@@ -79,8 +79,6 @@ class Input:
 
 #: Largest input read (1 GiB): more is refused before it fills the memory.
 MAX_INPUT_BYTES = 1 << 30
-#: Longest a URL may take to deliver its whole body, however slowly it sends.
-URL_DEADLINE_SECONDS = 120.0
 _CHUNK = 1 << 20
 
 
@@ -158,26 +156,8 @@ def _read_limited(read: Callable[[int], bytes | str], name: str, max_bytes: int)
 
 
 def _read_url(url: str, name: str, max_bytes: int) -> bytes:
-    """The body of `url`, within `max_bytes` and `URL_DEADLINE_SECONDS` overall (a server that
-    sends one byte every few seconds never trips a per-read timeout)."""
-    deadline = time.monotonic() + URL_DEADLINE_SECONDS
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        chunks, size = [], 0
-        while True:
-            chunk = response.read1(_CHUNK)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > max_bytes:
-                raise DataError(f"the response is larger than {max_bytes:,} bytes", path=name)
-            if time.monotonic() > deadline:
-                raise DataError(
-                    f"the response took more than {URL_DEADLINE_SECONDS:.0f} s to arrive",
-                    path=name,
-                )
-            chunks.append(chunk)
-    return b"".join(chunks)
+    """The body of `url` (see `forecast.data.fetch`: retried, bounded, HTML pages refused)."""
+    return fetch(url, max_bytes=min(max_bytes, MAX_INPUT_BYTES)).body
 
 
 def decode(raw: bytes, encoding: str, name: str) -> str:

@@ -132,7 +132,7 @@ def build(
     ``data.max_data_age_days`` before `report_date`, unless `allow_stale` (the report is then
     marked STALE on every page).
     """
-    notes: list[str] = []
+    notes: list[str] = list(config.source_notes)
     frames, sources, history = [], [], []
     for path in config.files:
         with warnings.catch_warnings(record=True) as caught:
@@ -149,14 +149,18 @@ def build(
             history.append(known)
         sources.append(
             {
-                "file": path.name,
+                "file": config.file_label(path),
                 "sha256": file_digest(path),
                 "rows": len(known),
                 "latest": f"{known['date'].max():%Y-%m-%d}" if len(known) else "none",
                 "sources": _publishers(known["source"]),
             }
         )
-        notes.extend(f"{path.name}: {w.message}" for w in caught if "fall" not in str(w.message))
+        notes.extend(
+            f"{config.file_label(path)}: {w.message}"
+            for w in caught
+            if "fall" not in str(w.message)
+        )
     counts = pd.concat(frames, ignore_index=True)
     measure_rows = counts[counts["measure"] == config.measure]
     if measure_rows.empty:

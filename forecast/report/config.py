@@ -63,7 +63,7 @@ class ReportConfig:
     slug: str
     event_start: dt.date | None
     origin: str
-    files: tuple[Path, ...]
+    files: tuple[Path | str, ...]
     measure: str
     destination: str
     documents: tuple[Document, ...]
@@ -78,6 +78,15 @@ class ReportConfig:
     output: Path
     max_data_age_days: int = 30
     label: str = ""
+    archive: Path | None = None
+    #: Where each data file came from, for readers: a live source's URL by its snapshot's path.
+    origins: tuple[tuple[str, str], ...] = ()
+    #: What happened fetching live sources (a fallback to an archived copy), for the report.
+    source_notes: tuple[str, ...] = ()
+
+    def file_label(self, path: Path | str) -> str:
+        """How a data file is named to readers: its URL for a live source, else its name."""
+        return dict(self.origins).get(str(path), Path(str(path)).name)
 
 
 # The schema ------------------------------------------------------------------------------------
@@ -109,6 +118,7 @@ class _Data(_Section):
     label: str = ""
     max_data_age_days: Annotated[int, Field(ge=0)] = 30
     root: str | None = None
+    archive: str = "archive.sqlite"
 
 
 class _Document(_Section):
@@ -227,7 +237,15 @@ def load_config(path: str | Path) -> ReportConfig:
             "crisis.name gives an empty file name; set crisis.slug", path=where, key="crisis.name"
         )
     root = (base / data.root).resolve() if data.root else base.resolve()
-    files = tuple(_existing(base / f, root, where, "data.files") for f in data.files)
+    # URLs are live sources, fetched at each run and kept in the archive (report/sources.py).
+    files = tuple(
+        f if is_url(f) else _existing(base / f, root, where, "data.files") for f in data.files
+    )
+    for f in files:
+        if isinstance(f, str) and not re.match(r"https?://[^/\s]+", f):
+            raise ConfigError(
+                "a URL must be http(s)://host/...", path=where, key="data.files", value=f
+            )
     documents = tuple(
         Document(_existing(base / d.path, root, where, "documents.path"), d.published)
         for d in checked.documents
@@ -260,7 +278,13 @@ def load_config(path: str | Path) -> ReportConfig:
         output=base / checked.output.folder,
         max_data_age_days=data.max_data_age_days,
         label=data.label,
+        archive=base / data.archive,
     )
+
+
+def is_url(text: str) -> bool:
+    """A data file given as a URL (a live source) rather than a path."""
+    return re.match(r"[a-z][a-z0-9+.-]*://", text, re.I) is not None
 
 
 def _existing(path: Path, root: Path, where: str, key: str) -> Path:

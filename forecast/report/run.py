@@ -33,9 +33,8 @@ from pathlib import Path
 import pandas as pd
 
 from .._version import __version__
-from ..data import read_counts
 from ..formatting import format_count
-from . import render
+from . import render, sources
 from .build import build, file_digest
 from .config import ConfigError, ReportConfig, load_config
 
@@ -71,6 +70,9 @@ def run_report(
     ('written', 'ukraine-2022-2022-03-15.pdf')
     """
     config = load_config(config_path)
+    # Live sources first: fetched (for today's report) and kept as vintages, or taken from the
+    # archive as they were on an earlier as-of date.
+    config = sources.resolve(config, _requested(as_of))
     report_date = _report_date(config, as_of)
     root = Path(out) if out is not None else config.output
     folder = _crisis_folder(root, config.slug)
@@ -125,26 +127,22 @@ def run_report(
         return RunResult("written", pdf_path, manifest_path)
 
 
+def _requested(as_of: dt.date | str | None) -> dt.date | None:
+    if as_of is None:
+        return None
+    try:
+        return pd.Timestamp(as_of).date()
+    except (ValueError, TypeError):
+        raise ConfigError(f"--as-of must be a date such as 2022-03-15, not {as_of!r}") from None
+
+
 def _report_date(config: ReportConfig, as_of: dt.date | str | None) -> dt.date:
+    """The as-of date: `as_of`, else today. Today even when the data end earlier: a scheduled
+    run must meet the freshness rule (data.max_data_age_days), so a feed that stopped stops
+    the report instead of producing one dated at its last figure."""
     if as_of is not None:
-        try:
-            return pd.Timestamp(as_of).date()
-        except (ValueError, TypeError):
-            raise ConfigError(f"--as-of must be a date such as 2022-03-15, not {as_of!r}") from None
-    # Default: today, or the latest date of the report's series if that is earlier.
-    latest = None
-    for path in config.files:
-        counts = read_counts(path, on_decrease="ignore")
-        rows = counts[counts["measure"] == config.measure]
-        if config.destination:
-            rows = rows[rows["destination"] == config.destination]
-        if len(rows):
-            latest = max(latest, rows["date"].max()) if latest is not None else rows["date"].max()
-    if latest is None:
-        raise ConfigError(
-            f"no figures of measure {config.measure!r} in data.files", path=str(config.path)
-        )
-    return min(dt.date.today(), latest.date())
+        return _requested(as_of)
+    return dt.date.today()
 
 
 def _crisis_folder(root: Path, slug: str) -> Path:
@@ -387,7 +385,12 @@ def _day(text: str) -> str:
 
 def _inputs(config: ReportConfig) -> list[dict[str, str]]:
     paths = [config.path, *config.files, *(d.path for d in config.documents)]
-    return [{"path": str(p), "sha256": file_digest(p)} for p in paths]
+    origins = dict(config.origins)
+    return [
+        {"path": str(p), "sha256": file_digest(p)}
+        | ({"source": origins[str(p)]} if str(p) in origins else {})
+        for p in paths
+    ]
 
 
 def _parameters(config: ReportConfig) -> dict:
