@@ -345,6 +345,8 @@ class Archive:
         frame["published"] = pd.to_datetime(frame["published"]).astype("datetime64[ns]")
         frame["retrieved"] = pd.to_datetime(frame["retrieved"]).astype("datetime64[ns]")
         frame["value"] = frame["value"].astype("float64")
+        for column in ("origin", "destination", "measure", "kind", "source"):
+            frame[column] = frame[column].astype(object)  # the dtype read_counts gives
         order = ["origin", "destination", "measure", "date", "retrieved"]
         return frame.sort_values(order, kind="stable").reset_index(drop=True)[list(_COLUMNS)]
 

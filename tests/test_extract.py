@@ -1,7 +1,6 @@
 """extract_figures: the seed article, a hand-written corpus with traps, and number round-trips."""
 
 import math
-import time
 
 import pandas as pd
 import pytest
@@ -156,6 +155,42 @@ def test_corpus_precision_and_recall_are_perfect():
     assert len(CASES) >= 40 and len(TRAPS) >= 15
 
 
+def test_held_out_corpus_scores_separately():
+    """Sentences written after the rules were frozen (tests/extract_heldout.py), scored on
+    value, qualifier and subject. The goal set before scoring, 0.85 each, was met for recall
+    (0.875) and missed for precision (0.778: subjects the rules do not know, "lost their
+    homes", "living in camps", "arrivals"; a capacity; "14 provinces", "12 annexes"). The rules
+    are not tuned to these sentences, which would make them no longer held out: the floors
+    below are that first score, so a change can only keep or improve it."""
+    from .extract_heldout import HELDOUT, HELDOUT_TRAPS
+    from .extract_heldout import PUBLISHED as HELD_PUBLISHED
+
+    predicted = expected = matched = 0
+    misses = []
+    for sentence, rows in HELDOUT:
+        figures = forecast.extract_figures(sentence, published=HELD_PUBLISHED)
+        found = [(round(float(r.value)), r.qualifier, r.subject) for r in figures.itertuples()]
+        predicted += len(found)
+        expected += len(rows)
+        for want in rows:
+            if want in found:
+                found.remove(want)
+                matched += 1
+            else:
+                misses.append((sentence, want))
+        misses.extend((sentence, f"unexpected {extra}") for extra in found)
+    for trap in HELDOUT_TRAPS:
+        figures = forecast.extract_figures(trap, published=HELD_PUBLISHED)
+        predicted += len(figures)
+        misses.extend((trap, f"trap gave {v}") for v in figures["value"])
+    precision, recall = matched / predicted, matched / expected
+    print(f"\nheld-out corpus: {len(HELDOUT)} sentences, {len(HELDOUT_TRAPS)} traps, "
+          f"{expected} figures; precision {precision:.3f}, recall {recall:.3f}")  # fmt: skip
+    for miss in misses:
+        print("  miss:", *miss)
+    assert precision >= 0.77 and recall >= 0.87, misses
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.integers(min_value=1, max_value=10**12))
 def test_integers_with_thousands_separators_round_trip(n):
@@ -171,15 +206,6 @@ def test_n_million_round_trips(n, scale):
     figures = forecast.extract_figures(f"More than {n}{space}{scale} refugees were recorded.")
     factor = 1e3 if scale == "thousand" else 1e6
     assert figures["value"].tolist() == [n * factor]
-
-
-def test_extraction_runs_in_milliseconds_per_page():
-    page = SEED.read_text(encoding="utf-8")  # about one page (2,700 characters)
-    start = time.perf_counter()
-    for _ in range(20):
-        forecast.extract_figures(page, published="2022-02-28")
-    per_page = (time.perf_counter() - start) / 20
-    assert per_page < 0.05, f"{per_page * 1000:.1f} ms per page"
 
 
 def test_text_is_data_never_markup():

@@ -7,7 +7,6 @@ import io
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -88,7 +87,8 @@ def test_every_grouping_style_reads_the_same_value(value):
         assert _values(f"In all {written} people have fled.") == [value], written
 
 
-# 3. Extraction in linear time with bounded output ----------------------------------------------
+# 3. Extraction with bounded output (its linear time is measured in benchmarks/bench_hostile.py,
+# and test_fuzz.py gives each generated input a time budget) --------------------------------------
 
 
 def test_a_run_on_table_is_capped_and_said():
@@ -96,20 +96,6 @@ def test_a_run_on_table_is_capped_and_said():
         rows = extract_figures("1 " * 2000)
     assert len(rows) <= 25 * (4000 // 500 + 1)
     assert rows["quote"].str.len().max() <= 302  # the quote is cut around the figure
-
-
-def test_extraction_time_grows_linearly():
-    # Work per character, not per pair of characters: 8x the text costs about 8x the time
-    # (a quadratic extraction would cost 64x). A ratio, so it does not depend on the machine.
-    def cost(text):
-        start = time.perf_counter()
-        extract_figures(text)
-        return time.perf_counter() - start
-
-    small, large = "1 " * 2_000, "1 " * 16_000
-    cost(small)  # warm the regular expressions
-    ratio = min(cost(large) for _ in range(2)) / min(cost(small) for _ in range(3))
-    assert ratio < 16, ratio
 
 
 # 13. Formulas in the extract CSV ---------------------------------------------------------------
@@ -395,7 +381,6 @@ def test_a_lone_surrogate_in_json_or_text_is_data_not_a_crash():
 def test_devices_fifos_and_oversized_inputs_are_refused_quickly(tmp_path):
     from forecast import DataError, read_counts
 
-    start = time.perf_counter()
     with pytest.raises(DataError, match="not a regular file"):
         read_counts("/dev/zero")
     fifo = tmp_path / "pipe"
@@ -407,7 +392,6 @@ def test_devices_fifos_and_oversized_inputs_are_refused_quickly(tmp_path):
     with pytest.raises(DataError, match="larger than"):
         read_counts(big, max_bytes=10_000)
     assert main(["summary", "/dev/zero"]) == 2
-    assert time.perf_counter() - start < 30  # generous: each refusal reads at most 1 MB
 
 
 def test_line_numbers_of_a_large_unhcr_json_come_in_linear_time():

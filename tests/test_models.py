@@ -6,6 +6,7 @@ import pytest
 
 import forecast
 from forecast.models import ARIMA, ETS, MODELS, Ensemble, Naive, crps_from_samples
+from forecast.models.baselines import Mean
 
 UA_TOTAL = dict(
     measure="cumulative_border_crossings_from_ukraine",
@@ -134,11 +135,25 @@ def test_naive_carries_the_last_flow_forward(ukraine_total):
     assert np.diff(median).mean() == pytest.approx(flows.iloc[-1], rel=0.05)
 
 
-def test_ensemble_weights_follow_skill_and_sum_to_one(series_100_days):
-    model = Ensemble(members=("naive", "scenario", "gbm")).fit(series_100_days)
+def test_ensemble_weights_follow_skill_and_sum_to_one():
+    # 1,000 a day for 70 days, then 2,000. Of the six weekly origins scored (14 days ahead),
+    # three lie after the switch: there the last flow carried forward ("naive") is exact and a
+    # 60-day mean is far too low; at the other three both miss alike. Skill must then favour
+    # naive, and the weights sit halfway (6 scored origins) between the equal prior and skill.
+    dates = pd.date_range("2022-01-01", periods=100)
+    flows = np.r_[np.full(70, 1000.0), np.full(30, 2000.0)]
+    series = pd.DataFrame({"date": dates, "origin": "A", "destination": "B",
+                           "measure": "cumulative_x", "kind": "cumulative",
+                           "value": flows.cumsum(), "source": "synthetic"})  # fmt: skip
+    model = Ensemble(members=("naive", Mean(window=60))).fit(series)
     assert sum(model.weights_.values()) == pytest.approx(1.0)
+    assert model.weights_["naive"] > 0.6 > 0.4 > model.weights_["mean"]
+    # The same members on a series where the mean is right and naive wrong: the order flips.
+    steady = np.tile([500.0, 1500.0], 50)  # a flow that alternates: the last day misleads naive
+    flipped = Ensemble(members=("naive", Mean(window=60))).fit(series.assign(value=steady.cumsum()))
+    assert flipped.weights_["mean"] > flipped.weights_["naive"]
     fixed = Ensemble(members=("naive", "ets"), weights={"naive": 1.0, "ets": 0.0})
-    fixed.fit(series_100_days)
+    fixed.fit(series)
     assert fixed.weights_ == {"naive": 1.0, "ets": 0.0}
 
 

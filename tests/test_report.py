@@ -65,26 +65,18 @@ def test_manifest_records_inputs_parameters_version_and_charts(example_report):
         assert (out / "ukraine-2022" / name).is_file()
 
 
-def test_first_page_renders_to_png(example_report, tmp_path):
+def test_every_page_renders_with_ink(example_report):
+    # PDFium (pypdfium2, in the dev extra) renders in-process: no system tool to be missing,
+    # so this never skips in CI. A page that renders blank would be a broken report.
+    import pypdfium2
+
     result, _ = example_report
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm is not installed")
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            "40",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            str(result.pdf),
-            str(tmp_path / "p"),
-        ],
-        check=True,
-    )
-    assert list(tmp_path.glob("p-1.png"))
+    document = pypdfium2.PdfDocument(result.pdf)
+    assert len(document) >= 3
+    for number in range(len(document)):
+        image = document[number].render(scale=0.5).to_numpy()
+        ink = (image[..., :3] < 128).any(axis=-1).mean()
+        assert 0.005 < ink < 0.5, f"page {number + 1}: {ink:.3f} of the page is ink"
 
 
 def test_a_second_identical_run_skips(example_report, capsys):

@@ -95,7 +95,9 @@ def validate(
     out["date"] = checker.dates(Distinct.of(frame["date"]), "date")
     for fld, column in text.items():
         out[fld] = column.values()
-    out["kind"] = checker.kinds(frame, text["measure"], kind)
+    # Every text column of the schema is an object column: one dtype whatever the reader (and
+    # the archive returns the same), cheap for millions of rows of a few distinct values.
+    out["kind"] = checker.kinds(frame, text["measure"], kind).astype(object)
     out["value"] = checker.values(frame["value"])
     if not allow_implausible:
         checker.not_absurd(frame["value"], out["value"])

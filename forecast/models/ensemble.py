@@ -88,12 +88,13 @@ class Ensemble(Forecaster):
 
         series = self._series()
         fitted, names, left_out = [], [], {}
-        for member in (make_model(m) for m in self.members):
+        members = [make_model(m) for m in self.members]
+        for member, name in zip(members, _unique_names(members), strict=True):
             try:
                 fitted.append(member.clone().fit(series))
-                names.append(member.name)
+                names.append(name)
             except (ModelError, DataError, ScenarioError) as exc:
-                left_out[member.name] = str(exc)
+                left_out[name] = str(exc)
         if not fitted:
             raise ModelError(
                 "no ensemble member could be fitted to this series: "
@@ -113,7 +114,7 @@ class Ensemble(Forecaster):
         scores = [self._score(m, series) for m in fitted]
         scored = max(n for _, n in scores)
         skill = np.array([1.0 / max(s, 1e-9) ** 2 if n else 0.0 for s, n in scores])
-        prior = np.array([PRIOR_WEIGHTS.get(n, 0.0) for n in names])
+        prior = np.array([PRIOR_WEIGHTS.get(m.name, 0.0) for m in fitted])
         if not prior.any():
             prior = np.ones(len(names))
         if not skill.any() or not np.isfinite(skill).all():
@@ -164,3 +165,16 @@ class Ensemble(Forecaster):
                 paths = member.sample(horizon, draws=int(count), seed=seed)
                 parts.append(paths - member.last_value_)
         return np.vstack(parts)
+
+
+def _unique_names(members: list[Forecaster]) -> list[str]:
+    """Member names, a repeated one numbered ("ets", "ets#2"): weights are kept by name, and
+    two members of one kind (say, two reference classes) must not share one weight."""
+    seen: dict[str, int] = {}
+    names = []
+    for member in members:
+        seen[member.name] = seen.get(member.name, 0) + 1
+        names.append(
+            member.name if seen[member.name] == 1 else f"{member.name}#{seen[member.name]}"
+        )
+    return names
