@@ -226,9 +226,7 @@ class Curve:
             return bass_flow(t, 1.0, p["p"], p["q"])
         if self.name == "loglogistic":
             return log_logistic_flow(t, 1.0, p["kappa"], p["beta"])
-        return growth_then_return_flow(
-            t, 1.0, p["r"], p["t0"], p["rho"], p["r2"], p["t0"] + p["gap"]
-        )
+        raise ValueError(f"no flow for curve {self.name!r}")
 
     def initial(self, span: float) -> Array:
         """A starting point for the optimiser, for a series covering `span` days."""
@@ -272,13 +270,5 @@ CURVES: dict[str, Curve] = {
         (np.log(20.0), np.log(3650.0)),
         (np.log(1.5), np.log(30.0)),
         (1.0, 1.5),
-    ),
-    "return": Curve(
-        "return",
-        ("log_r", "t0", "logit_rho", "log_r2", "log_gap"),
-        (_LOG_RATE[0], -60.0, -8.0, _LOG_RATE[0], np.log(1.0)),
-        (_LOG_RATE[1], 3650.0, 8.0, _LOG_RATE[1], np.log(3650.0)),
-        (np.log(0.1), 30.0, -1.0, np.log(0.02), np.log(120.0)),
-        (1.5, 60.0, 2.0, 1.5, 1.0),
     ),
 }

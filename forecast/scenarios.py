@@ -48,7 +48,7 @@ from .fitting import (
 from .projection import Projection, format_count, summarise_paths
 from .reference import ReferenceClass, state
 from .reference import default as default_reference
-from .revisions import Revisions, cumulative_reports, monotone
+from .revisions import cumulative_reports, monotone
 
 #: The curve used when a series is too short to choose by held-out skill: Gompertz rises fastest
 #: at the start and tails off slowly, the shape of sudden-onset displacement in which the people
@@ -70,8 +70,7 @@ class Scenario:
     name
         Shown in tables and charts ("low", "central", "high", or your own).
     curve
-        ``"logistic"``, ``"gompertz"``, ``"bass"``, ``"return"`` (stocks that fall back as
-        people return) or ``"auto"``.
+        ``"logistic"``, ``"gompertz"``, ``"bass"``, ``"loglogistic"`` or ``"auto"``.
     ceiling
         The total displaced the scenario assumes, or None for the data alone.
     ceiling_mode
@@ -272,6 +271,12 @@ def project(
     ['low', 'central', 'high']
     """
     _check_request(horizon, levels, draws)
+    if curve == "return" or any(getattr(x, "curve", None) == "return" for x in scenarios or []):
+        raise ScenarioError(
+            "curve 'return' is no longer offered: it could not model people returning (its fit "
+            "refused falling series and its simulated flows were clipped at zero). A stock that "
+            "falls is read as revisions of a non-decreasing total (forecast.revisions)"
+        )
     if curve not in ("reference", "auto", *CURVES):
         raise ScenarioError(
             f"unknown curve {curve!r}; expected 'reference', 'auto' or one of {', '.join(CURVES)}"
@@ -281,16 +286,11 @@ def project(
             raise ScenarioError(f"scenarios must be Scenario objects; got {scenario!r}")
         scenario.check()
     reported = cumulative_reports(counts)
-    kind = counts["kind"].iloc[0]
     label = series_label(counts)
     if len(reported) < 3:
         raise ScenarioError(f"{label}: a projection needs at least 3 reports; got {len(reported)}")
-    chosen_curves = {s.curve for s in scenarios or []} | {curve}
-    if kind == "stock" and chosen_curves == {"return"}:
-        series, revisions = reported, Revisions(pd.DataFrame())
-    else:
-        values, revisions = monotone(reported, on_decrease=on_decrease)
-        series = reported.assign(value=values)
+    values, revisions = monotone(reported, on_decrease=on_decrease)
+    series = reported.assign(value=values)
     latest = float(reported["value"].iloc[-1])
     estimate, bounds, source = _ceiling_parts(ceiling)
     stated = [estimate, *(bounds or ())]
