@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from .errors import DataError, ModelError, ScenarioError
 from .models import forecast as forecast_one
@@ -181,14 +182,20 @@ def _run(task: Callable, groups, n_jobs: int, engine: Any, progress: bool) -> li
     bar = _progress(len(frames), progress)
     if n_jobs == 1:
         results = []
-        for frame in frames:
-            results.append(task(frame))
-            bar.update(1)
+        # One BLAS/OpenMP thread: per series the matrices are tiny, and threads started for
+        # them cost more than they give (4.7x slower measured, benchmarks/README.md).
+        with threadpool_limits(1):
+            for frame in frames:
+                results.append(task(frame))
+                bar.update(1)
         bar.close()
         return results
     from joblib import Parallel, delayed
 
-    parallel = Parallel(n_jobs=n_jobs, return_as="generator", batch_size="auto")
+    # The same in every worker, set once when it starts (loky's inner_max_num_threads).
+    parallel = Parallel(
+        n_jobs=n_jobs, return_as="generator", batch_size="auto", inner_max_num_threads=1
+    )
     results = []
     for result in parallel(delayed(task)(frame) for frame in frames):
         results.append(result)
@@ -203,7 +210,7 @@ def _run_dask(task: Callable, frames: list[pd.DataFrame], engine: Any, progress:
     except ImportError as exc:
         raise ImportError("a Dask engine needs dask.distributed: pip install -e '.[dask]'") from exc
     client = engine if isinstance(engine, Client) else Client(engine)
-    futures = client.map(task, frames, pure=False)
+    futures = client.map(_single_threaded(task), frames, pure=False)
     index = {future.key: position for position, future in enumerate(futures)}
     results: list = [None] * len(futures)
     bar = _progress(len(futures), progress)
@@ -212,6 +219,17 @@ def _run_dask(task: Callable, frames: list[pd.DataFrame], engine: Any, progress:
         bar.update(1)
     bar.close()
     return results
+
+
+@dataclass(frozen=True)
+class _single_threaded:
+    """A task run with one BLAS/OpenMP thread, on a Dask worker whose pools we do not own."""
+
+    task: Callable
+
+    def __call__(self, frame: pd.DataFrame):
+        with threadpool_limits(1):
+            return self.task(frame)
 
 
 def _progress(total: int, enabled: bool):

@@ -230,8 +230,14 @@ def test_unhcr_portal_json_from_a_url():
     assert counts["source"].iloc[0] == url
 
 
-def test_unreachable_url_is_a_data_error():
-    with pytest.raises(forecast.DataError, match="cannot read input"):
+def test_unreachable_url_is_a_data_error(monkeypatch):
+    import functools
+
+    import forecast.data.readers as readers
+
+    # Retried as a live source is (forecast.data.fetch), with a short backoff for the test.
+    monkeypatch.setattr(readers, "fetch", functools.partial(readers.fetch, backoff=0.01))
+    with pytest.raises(forecast.DataError, match=r"127\.0\.0\.1:9/nothing.json.*connection"):
         forecast.read_counts("http://127.0.0.1:9/nothing.json")
 
 
