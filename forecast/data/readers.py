@@ -101,8 +101,17 @@ def load_input(
                     "not a regular file (a folder, FIFO or device); expected a data file",
                     path=name,
                 )
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise DataError(
+                    f"{size:,} bytes, larger than {max_bytes:,}; pass max_bytes= to read a "
+                    "larger file",
+                    path=name,
+                )
             with open(path, "rb") as handle:
-                raw = _read_limited(handle.read, name, max_bytes)
+                raw = handle.read(max_bytes + 1)  # a file that grew meanwhile: cut, then refused
+            if len(raw) > max_bytes:
+                raise DataError(f"larger than {max_bytes:,} bytes", path=name)
         else:
             raw = _read_limited(path_or_buffer.read, name, max_bytes)
     except (OSError, urllib.error.URLError, ValueError) as exc:

@@ -97,7 +97,9 @@ def validate(
         out[fld] = column.values()
     # Every text column of the schema is an object column: one dtype whatever the reader (and
     # the archive returns the same), cheap for millions of rows of a few distinct values.
-    out["kind"] = checker.kinds(frame, text["measure"], kind).astype(object)
+    kinds = checker.kinds(frame, text["measure"], kind)
+    codes, uniques = pd.factorize(kinds)  # three kinds at most: spread as object references
+    out["kind"] = pd.Series(np.asarray(uniques, dtype=object)[codes], dtype=object)
     out["value"] = checker.values(frame["value"])
     if not allow_implausible:
         checker.not_absurd(frame["value"], out["value"])
@@ -363,12 +365,18 @@ class _Checker:
         """A running total or stock that leaps MAX_JUMP-fold within JUMP_DAYS (a year's stock
         may well grow a thousandfold in a war; a week's hardly ever does)."""
         values = out["value"].to_numpy()
-        kinds = out["kind"].to_numpy()
-        same = series[1:] == series[:-1]
+        # Numbers first (cheap); the text of the kind only where a number leaps.
+        leap = (values[:-1] >= MIN_JUMP_BASE) & (values[1:] >= MAX_JUMP * values[:-1])
+        candidates = np.flatnonzero(leap)
+        if not len(candidates):
+            return
         dates = out["date"].to_numpy()
-        soon = (dates[1:] - dates[:-1]) <= np.timedelta64(JUMP_DAYS, "D")
-        levels = (kinds[1:] != "flow") & same & soon & (values[:-1] >= MIN_JUMP_BASE)
-        leap = levels & (values[1:] >= MAX_JUMP * np.maximum(values[:-1], 1))
+        kinds = out["kind"].to_numpy()
+        leap[candidates] = (
+            (series[candidates + 1] == series[candidates])
+            & (dates[candidates + 1] - dates[candidates] <= np.timedelta64(JUMP_DAYS, "D"))
+            & (kinds[candidates + 1] != "flow")
+        )
         if leap.any():
             at = int(np.argmax(leap)) + 1
             row = int(out["_row"].iloc[at])
