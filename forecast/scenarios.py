@@ -31,11 +31,11 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from .ceiling import Ceiling
 from .checks import check_draws, check_horizon, check_levels
 from .curves import CURVES
 from .data.transform import series_label
 from .errors import ScenarioError
-from .extract.inputs import Ceiling
 from .fitting import (
     CEILING_SD_LOG,
     CeilingSpec,

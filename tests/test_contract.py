@@ -104,7 +104,7 @@ def test_every_model_refuses_predict_before_fit_and_unknown_parameters():
         model = cls()
         with pytest.raises(forecast.ModelError, match="not fitted"):
             model.sample(5)
-        with pytest.raises(ValueError, match="no parameter"):
+        with pytest.raises(ValueError, match="Invalid parameter"):
             model.set_params(no_such_parameter=1)
         assert isinstance(model, Forecaster), name
 

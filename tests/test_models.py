@@ -55,6 +55,21 @@ def test_every_model_meets_the_contract(name, series_100_days):
         MODELS[name]().fit(series_100_days.head(2))
     with pytest.raises(forecast.ModelError, match="horizon"):
         model.predict(0)
+    # predict before fit, set_params, NaN input, bad levels, covariates it does not use
+    with pytest.raises(forecast.ModelError, match="not fitted"):
+        MODELS[name]().predict(7)
+    with pytest.raises(ValueError, match="Invalid parameter"):
+        MODELS[name]().set_params(not_a_parameter=1)
+    holed = series_100_days.assign(value=series_100_days["value"].where(
+        series_100_days.index != series_100_days.index[50]))  # fmt: skip
+    with pytest.raises(forecast.DataError, match="missing values"):
+        MODELS[name]().fit(holed)
+    with pytest.raises(forecast.ModelError, match="between 0 and 1"):
+        model.predict(7, levels=(1.5,))
+    if not model.handles_X:
+        X = pd.DataFrame({"x": 1.0}, index=series_100_days["date"])
+        with pytest.raises(forecast.ModelError, match="does not use covariates"):
+            MODELS[name]().fit(series_100_days, X)
 
 
 def test_irregular_reports_are_regularised_and_answered_on_calendar_days(ukraine_total):

@@ -7,41 +7,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..ceiling import Ceiling
 from ..errors import DataError
 
 _CUE = re.compile(
     r"\b(?:could|might|may|would|will|estimates?|projected|expects?|expected|forecasts?|predicts?)\b",
     re.I,
 )
-
-
-@dataclass(frozen=True)
-class Ceiling:
-    """A reported upper estimate of displacement, usable as a scenario ceiling.
-
-    Examples
-    --------
-    >>> Ceiling(7e6, "might eventually displace up to seven million people", "EU",
-    ...         "seed.txt").describe()
-    "ceiling: EU upper estimate, 7,000,000, 'might eventually displace up to seven million people'"
-    """
-
-    value: float
-    quote: str
-    attributed_to: str
-    source: str
-    date: pd.Timestamp | None = None
-
-    @property
-    def label(self) -> str:
-        return (
-            f"{self.attributed_to} upper estimate"
-            if self.attributed_to
-            else "reported upper estimate"
-        )
-
-    def describe(self) -> str:
-        return f"ceiling: {self.label}, {self.value:,.0f}, '{self.quote}'"
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,15 @@ A new model: subclass `Forecaster`, set `name` and the tags, write `_fit(flows, 
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.base import clone as sk_clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
 
 from ..checks import check_draws, check_horizon, check_levels
 from ..data.transform import regularize, series_label
@@ -33,9 +36,11 @@ from ..revisions import Revisions, cumulative_reports, monotone
 MAX_FLOW_MULTIPLE = 10.0
 
 
-class Forecaster:
+class Forecaster(BaseEstimator):
     """Base class: parameters in `__init__`, learnt state ends in `_`, `fit` returns self.
 
+    Parameters, cloning and the fitted check are scikit-learn's (`BaseEstimator`,
+    `sklearn.base.clone`, `check_is_fitted`), so the models behave as any estimator does.
     Tags (class attributes) declare capabilities instead of leaving callers to discover them:
     `min_points` (daily flows needed), `handles_X` (uses covariates), `predicts_cumulative`.
     """
@@ -45,29 +50,18 @@ class Forecaster:
     handles_X: ClassVar[bool] = False
     predicts_cumulative: ClassVar[bool] = False
 
-    def get_params(self) -> dict[str, Any]:
-        """The parameters given to `__init__`, by name (scikit-learn's contract)."""
-        names = [
-            p.name
-            for p in inspect.signature(type(self).__init__).parameters.values()
-            if p.name != "self" and p.kind is not p.VAR_KEYWORD
-        ]
-        return {name: getattr(self, name) for name in names}
-
-    def set_params(self, **params: Any) -> Forecaster:
-        for key, value in params.items():
-            if key not in self.get_params():
-                raise ValueError(f"{type(self).__name__} has no parameter {key!r}")
-            setattr(self, key, value)
-        return self
-
     def clone(self) -> Forecaster:
-        """A new, unfitted model with the same parameters."""
-        return type(self)(**self.get_params())
+        """A new, unfitted model with the same parameters (`sklearn.base.clone`)."""
+        return sk_clone(self)
 
-    def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({params})"
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "flows_")
+
+    def _check_fitted(self) -> None:
+        try:
+            check_is_fitted(self)
+        except NotFittedError:
+            raise ModelError(f"{self.name} is not fitted; call fit first") from None
 
     # -- public wrapper ------------------------------------------------------------------------
 
@@ -151,8 +145,7 @@ class Forecaster:
         self, horizon: int, X_future: pd.DataFrame | None = None, draws: int = 1000, seed: int = 0
     ) -> np.ndarray:
         """Monte Carlo draws of the cumulative total on each of the next `horizon` days."""
-        if not hasattr(self, "flows_"):
-            raise ModelError(f"{self.name} is not fitted; call fit first")
+        self._check_fitted()
         check_horizon(horizon, ModelError)
         check_draws(draws, ModelError)
         future_dates = pd.date_range(self.last_date_ + pd.Timedelta(days=1), periods=horizon)
