@@ -18,6 +18,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .formatting import short_count
+from .projection import level_label
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -81,7 +82,7 @@ def projection_chart(
         colour = PALETTE[projection.labels.index(label) % len(PALETTE)]
         rows = projection.frame[projection.frame[projection.by] == label]
         for level, alpha in ((widest, 0.12), (narrowest, 0.25)):
-            tag = f"{level * 100:g}".replace(".", "_")
+            tag = level_label(level)
             ax.fill_between(rows["date"], rows[f"lo_{tag}"], rows[f"hi_{tag}"], color=colour,
                             alpha=alpha, linewidth=0)  # fmt: skip
         ax.plot(rows["date"], rows["median"], color=colour, lw=2, label=f"{label} (median)")

@@ -28,12 +28,13 @@ def interval_columns(levels: Sequence[float]) -> list[str]:
     """
     names = []
     for level in levels:
-        label = _level_label(level)
+        label = level_label(level)
         names += [f"lo_{label}", f"hi_{label}"]
     return names
 
 
-def _level_label(level: float) -> str:
+def level_label(level: float) -> str:
+    """The label of an interval level in column names: 0.8 -> "80", 0.975 -> "97_5"."""
     percent = level * 100
     return f"{percent:g}".replace(".", "_")
 
@@ -45,7 +46,7 @@ def summarise_paths(
     frame = pd.DataFrame({"date": dates, "mean": paths.mean(axis=0)})
     frame["median"] = np.median(paths, axis=0)
     for level in levels:
-        label = _level_label(level)
+        label = level_label(level)
         low, high = np.quantile(paths, [(1 - level) / 2, (1 + level) / 2], axis=0)
         frame[f"lo_{label}"] = low
         frame[f"hi_{label}"] = high
@@ -120,7 +121,7 @@ class Projection:
                 )
         row = rows.iloc[-1]
         level = min(self.levels, key=lambda x: abs(x - 0.8))
-        tag = _level_label(level)
+        tag = level_label(level)
         band = _format_range(row[f"lo_{tag}"], row[f"hi_{tag}"])
         return f"{label}: {format_count(row['median'])} by {row['date']:%Y-%m-%d} ({tag}%: {band})"
 

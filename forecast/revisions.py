@@ -22,7 +22,7 @@ import pandas as pd
 from sklearn.isotonic import IsotonicRegression
 
 from .checks import check_values
-from .data.transform import require_one_series, series_label, to_cumulative
+from .data.transform import require_one_series, require_one_vintage, series_label, to_cumulative
 from .errors import DataError
 from .formatting import format_count
 
@@ -80,11 +80,7 @@ def cumulative_reports(counts: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(counts, pd.DataFrame) or not {"date", "value", "kind"} <= set(counts):
         raise DataError("expected one series in the counts schema (see forecast.read_counts)")
     require_one_series(counts, what="counts")
-    if "published" in counts and counts.duplicated("date").any():
-        raise DataError(
-            "counts hold several vintages of the same dates; take one view first with "
-            "forecast.as_of(counts, date)"
-        )
+    require_one_vintage(counts)
     if counts["value"].isna().any():
         raise DataError("counts hold missing values; read them with forecast.read_counts")
     check_values(counts)

@@ -167,11 +167,7 @@ def regularize(counts: pd.DataFrame, freq: str = "D", *, fill: bool = True) -> p
     """
     if freq not in _FREQS:
         raise ValueError(f"freq must be one of {', '.join(_FREQS)}, not {freq!r}")
-    if "published" in counts and counts.duplicated([*SERIES_KEY, "date"]).any():
-        raise DataError(
-            "counts hold several vintages of the same figures; take one view first with "
-            "forecast.as_of(counts, date)"
-        )
+    require_one_vintage(counts)
     grouped = _ordered(counts).groupby(list(SERIES_KEY), sort=False, dropna=False)
     parts = [_regular_series(group, freq, fill) for _, group in grouped]
     return pd.concat(parts, ignore_index=True)
@@ -236,6 +232,16 @@ def totals(
     return complete[
         ["date", "origin", "destination", "measure", "kind", "value", "source", "n_parts"]
     ]
+
+
+def require_one_vintage(counts: pd.DataFrame) -> None:
+    """Refuse counts that hold several vintages of one figure (a vintage log read whole):
+    models and transforms need one view, `as_of(counts, date)`."""
+    if "published" in counts and counts.duplicated([*SERIES_KEY, "date"]).any():
+        raise DataError(
+            "counts hold several vintages of the same figures; take one view first with "
+            "forecast.as_of(counts, date)"
+        )
 
 
 def cutoff(moment: object) -> pd.Timestamp:
