@@ -31,7 +31,7 @@ from .checks import check_draws, check_horizons, check_levels, check_step
 from .data.transform import as_of, regularize, require_one_series
 from .errors import DataError, ModelError, ScenarioError
 from .models import Forecaster, crps_from_samples, make_model
-from .models.ensemble import DEFAULT_MEMBERS
+from .models.ensemble import DEFAULT_MEMBERS, skill_weights
 from .projection import interval_columns
 
 
@@ -210,17 +210,15 @@ def _ensemble_rows(frame, samples_by_origin, levels, draws) -> pd.DataFrame:
             members = [name for (name, hh) in at_origin if hh == h and name in DEFAULT_MEMBERS]
             if not members:
                 continue
+            # The ensemble's own rule, on what was known at this origin: each member's relative
+            # CRPS on the forecasts whose targets had passed.
             known = frame[(frame["horizon"] == h) & (frame["target"] <= origin)]
-            weights = []
+            scores = []
             for name in members:
                 past = known.loc[known["model"] == name]
-                relative = (past["crps"] / past["actual"]).mean() if len(past) else np.nan
-                usable = relative and np.isfinite(relative)
-                weights.append(1.0 / relative**2 if usable else np.nan)
-            weights = np.array(weights, dtype=float)
-            if np.all(np.isnan(weights)):
-                weights = np.ones(len(members))
-            weights = np.nan_to_num(weights, nan=np.nanmin(weights))
+                relative = float((past["crps"] / past["actual"]).mean()) if len(past) else 1.0
+                scores.append((relative, len(past)))
+            weights = skill_weights(members, scores)
             counts = rng.multinomial(draws, weights / weights.sum())
             sample = np.concatenate(
                 [

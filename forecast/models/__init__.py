@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..errors import ModelError
 from ..projection import Projection
-from .base import Forecaster
+from .base import MODELS, Forecaster, make_model
 from .baselines import Drift, Mean, Naive, SeasonalNaive
 from .boosting import GradientBoosting
 from .curve import CurveModel
@@ -31,19 +31,21 @@ from .ensemble import Ensemble, crps_from_samples
 from .reference_class import ReferenceClassModel
 from .statistical import ARIMA, ETS, LocalTrend
 
-MODELS: dict[str, type[Forecaster]] = {
-    "naive": Naive,
-    "drift": Drift,
-    "seasonal_naive": SeasonalNaive,
-    "mean": Mean,
-    "ets": ETS,
-    "arima": ARIMA,
-    "local_trend": LocalTrend,
-    "gbm": GradientBoosting,
-    "scenario": CurveModel,
-    "reference": ReferenceClassModel,
-    "ensemble": Ensemble,
-}
+MODELS.update(
+    {
+        "naive": Naive,
+        "drift": Drift,
+        "seasonal_naive": SeasonalNaive,
+        "mean": Mean,
+        "ets": ETS,
+        "arima": ARIMA,
+        "local_trend": LocalTrend,
+        "gbm": GradientBoosting,
+        "scenario": CurveModel,
+        "reference": ReferenceClassModel,
+        "ensemble": Ensemble,
+    }
+)
 
 __all__ = [
     "ARIMA",
@@ -63,15 +65,6 @@ __all__ = [
     "forecast",
     "make_model",
 ]
-
-
-def make_model(model: str | Forecaster) -> Forecaster:
-    """A model instance from a name in `MODELS` (or the instance itself)."""
-    if isinstance(model, Forecaster):
-        return model
-    if model not in MODELS:
-        raise ModelError(f"unknown model {model!r}; expected one of {', '.join(MODELS)}")
-    return MODELS[model]()
 
 
 def forecast(

@@ -205,3 +205,23 @@ def _align(X: pd.DataFrame, dates: pd.DatetimeIndex, name: str) -> np.ndarray:
             f"{dates[0]:%Y-%m-%d} to {dates[-1]:%Y-%m-%d}"
         )
     return aligned.to_numpy(dtype=float)
+
+
+#: Every model by name; filled by `forecast.models` as it imports each model's module.
+MODELS: dict[str, type[Forecaster]] = {}
+
+
+def make_model(model: str | Forecaster) -> Forecaster:
+    """A model instance from a name in `MODELS` (or the instance itself).
+
+    Examples
+    --------
+    >>> import forecast
+    >>> make_model("naive")
+    Naive()
+    """
+    if isinstance(model, Forecaster):
+        return model
+    if model not in MODELS:
+        raise ModelError(f"unknown model {model!r}; expected one of {', '.join(MODELS)}")
+    return MODELS[model]()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ModelError, ScenarioError
+from ..scenarios import Scenario, fit_scenario
 from .base import Forecaster
 
 
@@ -28,7 +29,6 @@ class CurveModel(Forecaster):
         self.ceiling = ceiling
 
     def _fit(self, flows: np.ndarray, X: np.ndarray | None) -> None:
-        from ..scenarios import Scenario, fit_scenario
 
         reports = self.reports_
         t = ((reports["date"] - reports["date"].iloc[0]).dt.days + 1).to_numpy(dtype=float)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, ModelError, ScenarioError
-from .base import Forecaster
+from .base import Forecaster, make_model
 
 #: The reference class first (what past crises teach), then one member of each family: the
 #: baseline, two statistical models, machine learning, and the structural curves.
@@ -84,8 +84,6 @@ class Ensemble(Forecaster):
         self.weights = weights
 
     def _fit(self, flows: np.ndarray, X: np.ndarray | None) -> None:
-        from . import make_model
-
         series = self._series()
         fitted, names, left_out = [], [], {}
         members = [make_model(m) for m in self.members]
@@ -112,15 +110,7 @@ class Ensemble(Forecaster):
 
     def _learnt_weights(self, fitted: list[Forecaster], names: list[str], series) -> np.ndarray:
         scores = [self._score(m, series) for m in fitted]
-        scored = max(n for _, n in scores)
-        skill = np.array([1.0 / max(s, 1e-9) ** 2 if n else 0.0 for s, n in scores])
-        prior = np.array([PRIOR_WEIGHTS.get(m.name, 0.0) for m in fitted])
-        if not prior.any():
-            prior = np.ones(len(names))
-        if not skill.any() or not np.isfinite(skill).all():
-            return prior / prior.sum()
-        trust = scored / (scored + PRIOR_ORIGINS)
-        return trust * skill / skill.sum() + (1 - trust) * prior / prior.sum()
+        return skill_weights([m.name for m in fitted], scores)
 
     def _details(self) -> dict:
         left = "; ".join(f"{k} ({v})" for k, v in self.left_out_.items())
@@ -178,3 +168,31 @@ def _unique_names(members: list[Forecaster]) -> list[str]:
             member.name if seen[member.name] == 1 else f"{member.name}#{seen[member.name]}"
         )
     return names
+
+
+def skill_weights(kinds: list[str], scores: list[tuple[float, int]]) -> np.ndarray:
+    """Member weights from their scores: the prior (`PRIOR_WEIGHTS` by model kind, else equal)
+    moved towards inverse squared relative CRPS as scored origins accumulate (halfway after
+    `PRIOR_ORIGINS`). One rule for the ensemble model and for the ensemble rows of a backtest.
+
+    Parameters
+    ----------
+    kinds
+        Each member's model name (``"naive"``, ``"reference"``...).
+    scores
+        Each member's mean relative CRPS and how many origins it was scored on (0: unscored).
+
+    Examples
+    --------
+    >>> skill_weights(["naive", "ets"], [(0.1, 6), (0.2, 6)]).round(3).tolist()
+    [0.65, 0.35]
+    """
+    scored = max((n for _, n in scores), default=0)
+    skill = np.array([1.0 / max(s, 1e-9) ** 2 if n and np.isfinite(s) else 0.0 for s, n in scores])
+    prior = np.array([PRIOR_WEIGHTS.get(kind, 0.0) for kind in kinds])
+    if not prior.any():
+        prior = np.ones(len(kinds))
+    if not skill.any():
+        return prior / prior.sum()
+    trust = scored / (scored + PRIOR_ORIGINS)
+    return trust * skill / skill.sum() + (1 - trust) * prior / prior.sum()
