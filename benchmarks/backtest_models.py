@@ -25,7 +25,7 @@ import forecast
 DATA = Path(__file__).resolve().parents[1] / "data"
 MODELS = [
     "naive", "drift", "seasonal_naive", "mean", "ets", "arima", "local_trend", "gbm",
-    "scenario", "ensemble",
+    "curve", "ensemble",
 ]  # fmt: skip
 HORIZONS = (7, 30, 90)
 

@@ -47,7 +47,7 @@ from forecast.revisions import cumulative_reports
 CUTS = (7, 14, 30, 60, 120, 240)
 HORIZONS = (7, 30, 90)
 LEVELS = (0.8, 0.95)
-ALL_MODELS = ("naive", "drift", "mean", "ets", "arima", "local_trend", "gbm", "scenario")
+ALL_MODELS = ("naive", "drift", "mean", "ets", "arima", "local_trend", "gbm", "curve")
 OUT = Path(__file__).with_name("episodes_results.csv")
 
 

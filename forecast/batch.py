@@ -19,7 +19,6 @@ from threadpoolctl import threadpool_limits
 
 from .errors import DataError, ModelError, ScenarioError
 from .models import forecast as forecast_one
-from .scenarios import project as project_one
 
 _KNOWN = (DataError, ModelError, ScenarioError)
 
@@ -156,18 +155,10 @@ class _Task:
 
     def __call__(self, frame: pd.DataFrame) -> tuple[pd.DataFrame | None, str | None]:
         try:
-            if self.model == "scenario":
-                result = project_one(
-                    frame, horizon=self.horizon, levels=self.levels, draws=self.draws
-                )
-            else:
-                result = forecast_one(
-                    frame,
-                    model=self.model,
-                    horizon=self.horizon,
-                    levels=self.levels,
-                    draws=self.draws,
-                )
+            # One contract: "scenario" is a model like the others (forecast.models.ScenarioModel).
+            result = forecast_one(
+                frame, model=self.model, horizon=self.horizon, levels=self.levels, draws=self.draws
+            )
         except _KNOWN as exc:
             return None, str(exc)
         except Exception as exc:  # one broken series must not stop ten thousand others

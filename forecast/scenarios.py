@@ -346,11 +346,12 @@ def project(
             fit = fit_scenario(scenario, t, y)
             results.append((scenario, fit, *fit.draw(horizon, draws, rng)))
 
-    frames, details = [], {}
+    frames, details, samples = [], {}, {}
     for scenario, fit, paths, totals in results:
         frame = summarise_paths(paths, dates, levels)
         frame.insert(1, "scenario", scenario.name)
         frames.append(frame)
+        samples[scenario.name] = paths
         details[scenario.name] = {
             "curve": fit.name,
             "ceiling": scenario.ceiling,
@@ -373,6 +374,7 @@ def project(
         details=details,
         notes=notes,
         series=label,
+        samples=samples,
     )
 
 
@@ -425,8 +427,9 @@ def _reference_projection(
         "central": (np.ones(draws, dtype=bool), "past crises' outcomes", 0.5),
         "high": (ranks >= 0.8, "the highest fifth of past crises' outcomes", 0.9),
     }
-    frames, details = [], {}
+    frames, details, samples = [], {}, {}
     for name, (chosen, words, rank) in parts.items():
+        samples[name] = capped[chosen]
         frame = summarise_paths(capped[chosen], dates, levels)
         frame.insert(1, "scenario", name)
         frames.append(frame)
@@ -463,6 +466,7 @@ def _reference_projection(
         details=details,
         notes=notes,
         series=label,
+        samples=samples,
     )
 
 

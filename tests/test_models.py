@@ -36,19 +36,27 @@ def test_every_model_meets_the_contract(name, series_100_days):
     params = model.get_params()
     assert model.clone().get_params() == params  # __init__ only stores parameters
     proj = model.fit(series_100_days).predict(30, levels=(0.8, 0.95), draws=300)
-    frame = proj.frame
-    assert list(frame.columns) == [
-        "date", "model", "mean", "median", "lo_80", "hi_80", "lo_95", "hi_95",
+    # Scenario projections answer with scenarios (low / central / high), the others by model.
+    assert proj.by == ("scenario" if name == "scenario" else "model")
+    assert list(proj.frame.columns) == [
+        "date", proj.by, "mean", "median", "lo_80", "hi_80", "lo_95", "hi_95",
     ]  # fmt: skip
-    assert len(frame) == 30 and frame["date"].iloc[0] == pd.Timestamp("2022-06-04")
     last = series_100_days["value"].iloc[-1]
-    for column in ("median", "lo_80", "hi_80", "lo_95", "hi_95"):
-        assert np.all(np.diff(frame[column]) >= 0), f"{name}: {column} falls"
-        assert frame[column].iloc[0] >= last, f"{name}: {column} starts below the last total"
-    assert np.all(frame["lo_95"] <= frame["lo_80"]) and np.all(frame["lo_80"] <= frame["median"])
-    assert np.all(frame["median"] <= frame["hi_80"]) and np.all(frame["hi_80"] <= frame["hi_95"])
-    width = frame["hi_80"] - frame["lo_80"]
-    assert width.iloc[-1] >= width.iloc[0], f"{name}: intervals narrow with the horizon"
+    for _, frame in proj.frame.groupby(proj.by, sort=False):
+        assert len(frame) == 30 and frame["date"].iloc[0] == pd.Timestamp("2022-06-04")
+        for column in ("median", "lo_80", "hi_80", "lo_95", "hi_95"):
+            assert np.all(np.diff(frame[column]) >= 0), f"{name}: {column} falls"
+            assert frame[column].iloc[0] >= last, f"{name}: {column} starts below the last total"
+        assert np.all(frame["lo_95"] <= frame["lo_80"])
+        assert np.all(frame["lo_80"] <= frame["median"])
+        assert np.all(frame["median"] <= frame["hi_80"]) and np.all(
+            frame["hi_80"] <= frame["hi_95"]
+        )
+        width = frame["hi_80"] - frame["lo_80"]
+        assert width.iloc[-1] >= width.iloc[0], f"{name}: intervals narrow with the horizon"
+    paths = model.sample(30, draws=200)  # what backtests and the ensemble use
+    assert paths.shape == (200, 30) and np.all(paths >= last)
+    frame = proj.frame
     again = MODELS[name]().fit(series_100_days).predict(30, draws=300)
     pd.testing.assert_frame_equal(frame, again.frame)  # refit gives the same answer
     with pytest.raises(forecast.ModelError, match="at least"):

@@ -29,6 +29,7 @@ from .boosting import GradientBoosting
 from .curve import CurveModel
 from .ensemble import Ensemble, crps_from_samples
 from .reference_class import ReferenceClassModel
+from .scenario import ScenarioModel
 from .statistical import ARIMA, ETS, LocalTrend
 
 MODELS.update(
@@ -41,7 +42,8 @@ MODELS.update(
         "arima": ARIMA,
         "local_trend": LocalTrend,
         "gbm": GradientBoosting,
-        "scenario": CurveModel,
+        "curve": CurveModel,
+        "scenario": ScenarioModel,
         "reference": ReferenceClassModel,
         "ensemble": Ensemble,
     }
@@ -60,6 +62,7 @@ __all__ = [
     "Mean",
     "Naive",
     "ReferenceClassModel",
+    "ScenarioModel",
     "SeasonalNaive",
     "crps_from_samples",
     "forecast",

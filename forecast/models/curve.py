@@ -20,7 +20,7 @@ class CurveModel(Forecaster):
         A reported upper estimate used as a log-normal prior, or None for the data alone.
     """
 
-    name = "scenario"
+    name = "curve"
     min_points = 3
     predicts_cumulative = True
 
@@ -33,7 +33,12 @@ class CurveModel(Forecaster):
         reports = self.reports_
         t = ((reports["date"] - reports["date"].iloc[0]).dt.days + 1).to_numpy(dtype=float)
         y = reports["value"].to_numpy(dtype=float)
-        usable = self.ceiling if self.ceiling and self.ceiling > y[-1] else None
+        if self.ceiling is not None and not self.ceiling > y[-1]:
+            raise ModelError(
+                f"{self.name}: the ceiling {self.ceiling:,.0f} is not above the latest reported "
+                f"total {y[-1]:,.0f}; a ceiling is what the total can still grow to"
+            )
+        usable = self.ceiling
         scenario = Scenario("central", self.curve, usable, "prior" if usable else "free")
         try:
             self.fit_ = fit_scenario(scenario, t, y)

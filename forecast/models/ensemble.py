@@ -26,7 +26,7 @@ from .base import Forecaster, make_model
 #: baseline, two statistical models, machine learning, and the structural curves.
 #: Trend-extrapolating baselines (drift, local trend) are left out: their log-flow trends
 #: explode over months.
-DEFAULT_MEMBERS = ("reference", "naive", "ets", "arima", "gbm", "scenario")
+DEFAULT_MEMBERS = ("reference", "naive", "ets", "arima", "gbm", "curve")
 #: Weight of each member before the series has a track record: the reference class alone, whose
 #: bands are calibrated across past crises. A member's own skill on this series takes over as
 #: scored origins accumulate (`PRIOR_ORIGINS` scored origins weigh as much as the prior).
