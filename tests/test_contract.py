@@ -126,3 +126,41 @@ def test_report_runs_redo_after_a_dependency_upgrade(tmp_path, monkeypatch):
     monkeypatch.setattr(metadata, "version", lambda n: "99.0" if n == "pandas" else real(n))
     after = _fingerprint(load_config(config), pd.Timestamp("2022-03-10").date())
     assert before != after  # so the scheduled run after an upgrade is not skipped
+
+
+def test_every_third_party_import_is_a_declared_dependency():
+    import ast
+    import sys
+    import tomllib
+
+    root = Path(__file__).parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    declared = {
+        requirement.split(">")[0].split("=")[0].split("[")[0].split("<")[0].strip().lower()
+        for requirement in project["dependencies"]
+    }
+    optional = {
+        requirement.split(">")[0].split("[")[0].strip().lower()
+        for extra in project["optional-dependencies"].values()
+        for requirement in extra
+    }
+    import_names = {"sklearn": "scikit-learn", "yaml": "pyyaml", "dateutil": "python-dateutil"}
+    missing = set()
+    for path in (root / "forecast").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top == "forecast":
+                    continue
+                package = import_names.get(top, top).lower()
+                # Imported lazily for an optional feature (a notebook widget, a Dask cluster,
+                # the pyarrow fast path): declared in an extra. Everything else is required.
+                if package not in declared and package not in optional:
+                    missing.add((package, str(path.relative_to(root))))
+    assert not missing, sorted(missing)
