@@ -25,18 +25,9 @@ from pathlib import Path
 import forecast
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_read import make_file
+from bench_read import best_of, make_file
 
 SEED = Path(__file__).parents[1] / "seeds" / "000_50cf7acfecf84717.txt"
-
-
-def best_of(function, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def texts(size: int) -> dict[str, str]:

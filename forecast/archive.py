@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .checks import MAX_PLAUSIBLE
+from .checks import MAX_PLAUSIBLE, first_not_a_count
 from .data.transform import cutoff
 from .data.validate import KINDS, SCHEMA
 from .errors import DataError
@@ -385,9 +385,8 @@ def _check_rows(counts: pd.DataFrame) -> None:
     """The rules `read_counts` applies to files, for frames handed to `add`: a bad row is
     refused by its position and column, before anything is written."""
     values = pd.to_numeric(counts["value"], errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(values) | (values < 0) | (values > MAX_PLAUSIBLE)
-    if bad.any():
-        at = int(np.argmax(bad))
+    at = first_not_a_count(values)
+    if at is not None:
         raise DataError(
             f"row {at}: not a count of persons; expected a finite number from 0 to "
             f"{MAX_PLAUSIBLE:,.0f}",

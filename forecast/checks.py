@@ -89,13 +89,19 @@ def check_step(step: object, error: type[Exception]) -> int:
     return check_horizon(step, error, "step")
 
 
+def first_not_a_count(values: np.ndarray) -> int | None:
+    """Position of the first value that is no count of persons (not finite, negative, or more
+    than `MAX_PLAUSIBLE`), or None."""
+    bad = ~np.isfinite(values) | (values < 0) | (values > MAX_PLAUSIBLE)
+    return int(np.argmax(bad)) if bad.any() else None
+
+
 def check_values(counts: pd.DataFrame) -> None:
     """Values of a series built by hand: finite, not negative, no more persons than live on
     Earth, one figure per date. `read_counts` checks files the same way, naming lines."""
     values = counts["value"].to_numpy(dtype=float)
-    bad = ~np.isfinite(values) | (values < 0) | (values > MAX_PLAUSIBLE)
-    if bad.any():
-        at = int(np.argmax(bad))
+    at = first_not_a_count(values)
+    if at is not None:
         raise DataError(
             f"value {values[at]!r} on {pd.Timestamp(counts['date'].iloc[at]):%Y-%m-%d} is not a "
             f"count of persons (expected a finite number from 0 to {MAX_PLAUSIBLE:,.0f})",

@@ -259,24 +259,16 @@ def cutoff(moment: object) -> pd.Timestamp:
     >>> str(cutoff("2022-03-05T02:00:00+02:00"))
     '2022-03-05 00:00:00.000001'
     """
+    text = moment.strip() if isinstance(moment, str) else moment
+    try:
+        stamp = pd.Timestamp(text)
+    except (ValueError, TypeError):
+        raise ValueError(f"not a date or moment: {moment!r}; expected e.g. 2022-03-05") from None
     if isinstance(moment, str):
-        text = moment.strip()
-        try:
-            stamp = pd.Timestamp(text)
-        except (ValueError, TypeError):
-            raise ValueError(
-                f"not a date or moment: {moment!r}; expected e.g. 2022-03-05"
-            ) from None
         day = re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
     elif isinstance(moment, dt.date) and not isinstance(moment, dt.datetime):
-        stamp, day = pd.Timestamp(moment), True
+        day = True
     else:
-        try:
-            stamp = pd.Timestamp(moment)
-        except (ValueError, TypeError):
-            raise ValueError(
-                f"not a date or moment: {moment!r}; expected e.g. 2022-03-05"
-            ) from None
         day = stamp.tzinfo is None and stamp == stamp.normalize()
     if pd.isna(stamp):
         raise ValueError(f"not a date or moment: {moment!r}; expected e.g. 2022-03-05")
