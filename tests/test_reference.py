@@ -152,8 +152,10 @@ def _check_messy(name, series):
         assert MODELS[name].min_points > 2
         return
     frame = proj.frame
-    for column in ("median", "lo_80", "hi_80", "lo_95", "hi_95"):
-        assert np.all(np.diff(frame[column]) >= -1e-6)
+    # Each scenario (the scenario model's low / central / high) or model on its own.
+    for _, rows in frame.groupby(proj.by, sort=False):
+        for column in ("median", "lo_80", "hi_80", "lo_95", "hi_95"):
+            assert np.all(np.diff(rows[column]) >= -1e-6)
     assert (frame["lo_95"] <= frame["lo_80"] + 1e-6).all()
     assert (frame["hi_80"] <= frame["hi_95"] + 1e-6).all()
     if (series["value"].diff() < 0).any():
