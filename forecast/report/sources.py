@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import logging
 import os
 import tempfile
@@ -108,9 +109,8 @@ def _fetch_into(archive: Archive, url: str) -> str | None:
     return None
 
 
-def _named(url: str, body: bytes):
-    import io
-
+def _named(url: str, body: bytes) -> io.BytesIO:
+    """The bytes as a file named like the URL's path, so the reader can tell JSON from CSV."""
     buffer = io.BytesIO(body)
     buffer.name = urllib.parse.urlsplit(url).path or url  # the name tells JSON from CSV
     return buffer
