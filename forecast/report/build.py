@@ -137,7 +137,8 @@ def build(
     for path in config.files:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", DataWarning)
-            counts = read_counts(path)
+            # A live source's figures are credited to its URL, not to the archived copy's file.
+            counts = read_counts(path, source=config.file_url(path))
         known = as_of(counts, pd.Timestamp(report_date))
         frames.append(known)
         if "published" in counts:

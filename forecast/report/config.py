@@ -79,14 +79,22 @@ class ReportConfig:
     max_data_age_days: int = 30
     label: str = ""
     archive: Path | None = None
-    #: Where each data file came from, for readers: a live source's URL by its snapshot's path.
-    origins: tuple[tuple[str, str], ...] = ()
+    #: Live sources: (snapshot path, URL, time retrieved) for each file fetched from a URL.
+    origins: tuple[tuple[str, str, str], ...] = ()
     #: What happened fetching live sources (a fallback to an archived copy), for the report.
     source_notes: tuple[str, ...] = ()
 
     def file_label(self, path: Path | str) -> str:
-        """How a data file is named to readers: its URL for a live source, else its name."""
-        return dict(self.origins).get(str(path), Path(str(path)).name)
+        """How a data file is named to readers: its URL and retrieval for a live source, else
+        its name."""
+        for snapshot, url, retrieved in self.origins:
+            if snapshot == str(path):
+                return f"{url} (retrieved {retrieved} UTC)"
+        return Path(str(path)).name
+
+    def file_url(self, path: Path | str) -> str | None:
+        """The URL a data file was fetched from (a live source), else None."""
+        return next((url for snapshot, url, _ in self.origins if snapshot == str(path)), None)
 
 
 # The schema ------------------------------------------------------------------------------------

@@ -385,10 +385,9 @@ def _day(text: str) -> str:
 
 def _inputs(config: ReportConfig) -> list[dict[str, str]]:
     paths = [config.path, *config.files, *(d.path for d in config.documents)]
-    origins = dict(config.origins)
     return [
         {"path": str(p), "sha256": file_digest(p)}
-        | ({"source": origins[str(p)]} if str(p) in origins else {})
+        | ({"source": config.file_label(p)} if config.file_url(p) else {})
         for p in paths
     ]
 

@@ -76,7 +76,7 @@ def resolve(
             )
         path = _snapshot(snapshots, entry, vintage.sha256, vintage.body)
         files.append(path)
-        origins.append((str(path), f"{entry} (retrieved {vintage.retrieved[:16]} UTC)"))
+        origins.append((str(path), entry, vintage.retrieved[:16]))
     return dataclasses.replace(
         config, files=tuple(files), origins=tuple(origins), source_notes=tuple(notes)
     )
