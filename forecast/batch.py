@@ -8,6 +8,7 @@ in `failures` with its error and never stops the others.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -85,8 +86,8 @@ def forecast_many(
     by
         The columns that tell series apart (with ``measure``).
     model
-        A model name for `forecast.forecast`, or ``"scenario"`` for `forecast.project`'s
-        default scenarios.
+        A model name from `forecast.models.MODELS` (``"scenario"``: the scenario projection,
+        `forecast.models.ScenarioModel`).
     horizon, levels, draws
         As for `forecast.forecast`.
     n_jobs
@@ -122,14 +123,12 @@ def forecast_many(
     missing = [k for k in keys if k not in counts.columns]
     if missing:
         raise DataError(f"counts have no column(s) {', '.join(missing)} to group by")
-    groups = [
-        (key if isinstance(key, tuple) else (key,), frame)
-        for key, frame in counts.groupby(keys, sort=True)
-    ]
-    task = _Task(model, horizon, tuple(levels), draws)
-    results = _run(task, groups, n_jobs, engine, progress)
+    workers = _workers(n_jobs, engine)
+    chunks = _chunks(counts, keys, workers)
+    task = _ChunkTask(_Task(model, horizon, tuple(levels), draws), tuple(keys))
+    results = [item for chunk in _run(task, chunks, n_jobs, engine, progress) for item in chunk]
     frames, failures = [], []
-    for (key, _), (frame, error) in zip(groups, results, strict=True):
+    for key, (frame, error) in sorted(results, key=lambda item: item[0]):
         labels = dict(zip(keys, key, strict=True))
         if error is not None:
             failures.append({**labels, "error": error})
@@ -166,42 +165,84 @@ class _Task:
         return result.frame, None
 
 
-def _run(task: Callable, groups, n_jobs: int, engine: Any, progress: bool) -> list:
-    frames = [frame for _, frame in groups]
+@dataclass(frozen=True)
+class _ChunkTask:
+    """Every series of one chunk: the chunk is shipped to a worker once, and the worker, not
+    the parent, splits it into series."""
+
+    task: _Task
+    keys: tuple[str, ...]
+
+    def __call__(self, chunk: pd.DataFrame) -> list[tuple[tuple, tuple]]:
+        out = []
+        for key, frame in chunk.groupby(list(self.keys), sort=True):
+            out.append((key if isinstance(key, tuple) else (key,), self.task(frame)))
+        return out
+
+
+def _workers(n_jobs: int, engine: Any) -> int:
+    """How many processes will share the work (for a Dask engine, its workers now)."""
     if engine is not None:
-        return _run_dask(task, frames, engine, progress)
-    bar = _progress(len(frames), progress)
+        try:
+            return max(1, len(engine.scheduler_info()["workers"]))
+        except (AttributeError, KeyError, TypeError):
+            return 8  # an address, not a client: assume a small cluster
+    if n_jobs < 0:
+        return max(1, (os.cpu_count() or 1) + 1 + n_jobs)  # joblib's meaning of -1, -2...
+    return max(1, n_jobs)
+
+
+#: Chunks per worker: enough for the load to balance, few enough that each is shipped once.
+CHUNKS_PER_WORKER = 4
+
+
+def _chunks(counts: pd.DataFrame, keys: list[str], workers: int) -> list[pd.DataFrame]:
+    """`counts` cut into contiguous chunks of whole series (a series is never split), about
+    `CHUNKS_PER_WORKER` per worker: the parent makes a handful of frames, not one per series."""
+    ids = counts.groupby(keys, sort=True).ngroup().to_numpy()
+    order = np.argsort(ids, kind="stable")
+    ids = ids[order]
+    groups = int(ids.max()) + 1 if len(ids) else 0
+    pieces = max(1, min(groups, workers * CHUNKS_PER_WORKER))
+    bounds = np.searchsorted(ids, np.linspace(0, groups, pieces + 1)[1:-1].round().astype(int))
+    ordered = counts.iloc[order]
+    edges = [0, *bounds.tolist(), len(ordered)]
+    return [ordered.iloc[a:b] for a, b in itertools.pairwise(edges) if b > a]
+
+
+def _run(task: Callable, chunks: list[pd.DataFrame], n_jobs: int, engine: Any, progress: bool):
+    if engine is not None:
+        return _run_dask(task, chunks, engine, progress)
+    bar = _progress(len(chunks), progress)
     if n_jobs == 1:
         results = []
         # One BLAS/OpenMP thread: per series the matrices are tiny, and threads started for
         # them cost more than they give (4.7x slower measured, benchmarks/README.md).
         with threadpool_limits(1):
-            for frame in frames:
-                results.append(task(frame))
+            for chunk in chunks:
+                results.append(task(chunk))
                 bar.update(1)
         bar.close()
         return results
     from joblib import Parallel, delayed
 
     # The same in every worker, set once when it starts (loky's inner_max_num_threads).
-    parallel = Parallel(
-        n_jobs=n_jobs, return_as="generator", batch_size="auto", inner_max_num_threads=1
-    )
+    parallel = Parallel(n_jobs=n_jobs, return_as="generator", inner_max_num_threads=1)
     results = []
-    for result in parallel(delayed(task)(frame) for frame in frames):
+    for result in parallel(delayed(task)(chunk) for chunk in chunks):
         results.append(result)
         bar.update(1)
     bar.close()
     return results
 
 
-def _run_dask(task: Callable, frames: list[pd.DataFrame], engine: Any, progress: bool) -> list:
+def _run_dask(task: Callable, chunks: list[pd.DataFrame], engine: Any, progress: bool) -> list:
     try:
         from dask.distributed import Client, as_completed
     except ImportError as exc:
         raise ImportError("a Dask engine needs dask.distributed: pip install -e '.[dask]'") from exc
     client = engine if isinstance(engine, Client) else Client(engine)
-    futures = client.map(_single_threaded(task), frames, pure=False)
+    futures = client.map(_single_threaded(task), chunks, pure=False)
     index = {future.key: position for position, future in enumerate(futures)}
     results: list = [None] * len(futures)
     bar = _progress(len(futures), progress)
