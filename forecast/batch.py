@@ -126,7 +126,9 @@ def forecast_many(
     workers = _workers(n_jobs, engine)
     chunks = _chunks(counts, keys, workers)
     task = _ChunkTask(_Task(model, horizon, tuple(levels), draws), tuple(keys))
-    results = [item for chunk in _run(task, chunks, n_jobs, engine, progress) for item in chunk]
+    series = int(counts.groupby(keys, sort=False).ngroups)
+    done = _run(task, chunks, n_jobs, engine, _progress(series, progress))
+    results = [item for chunk in done for item in chunk]
     frames, failures = [], []
     for key, (frame, error) in sorted(results, key=lambda item: item[0]):
         labels = dict(zip(keys, key, strict=True))
@@ -210,10 +212,10 @@ def _chunks(counts: pd.DataFrame, keys: list[str], workers: int) -> list[pd.Data
     return [ordered.iloc[a:b] for a, b in itertools.pairwise(edges) if b > a]
 
 
-def _run(task: Callable, chunks: list[pd.DataFrame], n_jobs: int, engine: Any, progress: bool):
+def _run(task: Callable, chunks: list[pd.DataFrame], n_jobs: int, engine: Any, bar: Any):
+    """Each chunk's results, in order; `bar` counts series as their chunks finish."""
     if engine is not None:
-        return _run_dask(task, chunks, engine, progress)
-    bar = _progress(len(chunks), progress)
+        return _run_dask(task, chunks, engine, bar)
     if n_jobs == 1:
         results = []
         # One BLAS/OpenMP thread: per series the matrices are tiny, and threads started for
@@ -221,7 +223,7 @@ def _run(task: Callable, chunks: list[pd.DataFrame], n_jobs: int, engine: Any, p
         with threadpool_limits(1):
             for chunk in chunks:
                 results.append(task(chunk))
-                bar.update(1)
+                bar.update(len(results[-1]))
         bar.close()
         return results
     from joblib import Parallel, delayed
@@ -231,12 +233,12 @@ def _run(task: Callable, chunks: list[pd.DataFrame], n_jobs: int, engine: Any, p
     results = []
     for result in parallel(delayed(task)(chunk) for chunk in chunks):
         results.append(result)
-        bar.update(1)
+        bar.update(len(result))
     bar.close()
     return results
 
 
-def _run_dask(task: Callable, chunks: list[pd.DataFrame], engine: Any, progress: bool) -> list:
+def _run_dask(task: Callable, chunks: list[pd.DataFrame], engine: Any, bar: Any) -> list:
     try:
         from dask.distributed import Client, as_completed
     except ImportError as exc:
@@ -245,10 +247,9 @@ def _run_dask(task: Callable, chunks: list[pd.DataFrame], engine: Any, progress:
     futures = client.map(_single_threaded(task), chunks, pure=False)
     index = {future.key: position for position, future in enumerate(futures)}
     results: list = [None] * len(futures)
-    bar = _progress(len(futures), progress)
     for future in as_completed(futures):
         results[index[future.key]] = future.result()
-        bar.update(1)
+        bar.update(len(results[index[future.key]]))
     bar.close()
     return results
 
