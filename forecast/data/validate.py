@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
+from ..checks import MAX_PLAUSIBLE
 from ..errors import DataError, DataWarning
 from .readers import RawTable
 
@@ -29,8 +30,6 @@ _KIND_RULES: tuple[tuple[str, str], ...] = (
         "stock",
     ),
 )
-#: Most persons a count may hold (the world's population is about 8.2 billion).
-MAX_PLAUSIBLE = 1e10
 #: A running total or stock growing this many times over between two reports is refused...
 MAX_JUMP = 1000
 #: ...when it grew from at least this many (a series may start from a handful of people)...

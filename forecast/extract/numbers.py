@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..checks import MAX_PLAUSIBLE
+
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -69,8 +71,6 @@ _NUMBER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-#: The largest count read as a figure (the world's population is about 8.2 billion).
-MAX_COUNT = 1e10
 _DIGIT = re.compile(r"\d")
 _NUMBER_WORD = re.compile(
     rf"\b(?:{_WORD}|{_SCALE}|dozens?|scores|hundreds|thousands|millions|half|quarter)\b", re.I
@@ -181,7 +181,7 @@ def find_numbers(text: str, limit: int | None = None) -> list[Number]:
     for match in _NUMBER.finditer(masked):
         number = _evaluate(match, text)
         # More people than live on Earth is a misreading (or a joke), never a figure.
-        if number is not None and math.isfinite(number.value) and number.value <= MAX_COUNT:
+        if number is not None and math.isfinite(number.value) and number.value <= MAX_PLAUSIBLE:
             found.append(number)
             if limit is not None and len(found) >= limit:
                 break

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from ..checks import check_levels
 from ..errors import ModelError
 from ..projection import Projection
 from .base import MODELS, Forecaster, make_model
@@ -117,8 +118,6 @@ def forecast(
     >>> list(proj.frame.columns)
     ['date', 'model', 'mean', 'median', 'lo_80', 'hi_80', 'lo_95', 'hi_95']
     """
-    for level in levels:
-        if not 0 < level < 1:
-            raise ModelError(f"interval levels must be between 0 and 1; got {level!r}")
+    check_levels(levels, ModelError)  # before any fitting
     fitted = make_model(model).clone().fit(counts, X, on_decrease=on_decrease)
     return fitted.predict(horizon, X_future, levels=levels, draws=draws, seed=seed)

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..checks import MAX_HORIZON
 from ..curves import CURVES
 from ..errors import DataError, ScenarioError
 from ..models import MODELS
@@ -100,8 +101,6 @@ class ReportConfig:
 # The schema ------------------------------------------------------------------------------------
 # Strict: a TOML datetime is not a date, a string is not a number, a boolean is not a count.
 
-#: Longest horizon a report may ask for: ten years of days.
-MAX_HORIZON = 3650
 
 Days = Annotated[int, Field(gt=0, le=MAX_HORIZON)]
 CurveName = Literal[("reference", "auto", *CURVES)]  # type: ignore[valid-type]

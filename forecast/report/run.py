@@ -73,7 +73,7 @@ def run_report(
     # Live sources first: fetched (for today's report) and kept as vintages, or taken from the
     # archive as they were on an earlier as-of date.
     config = sources.resolve(config, _requested(as_of))
-    report_date = _report_date(config, as_of)
+    report_date = _report_date(as_of)
     root = Path(out) if out is not None else config.output
     folder = _crisis_folder(root, config.slug)
     stem = f"{config.slug}-{report_date:%Y-%m-%d}"
@@ -136,7 +136,7 @@ def _requested(as_of: dt.date | str | None) -> dt.date | None:
         raise ConfigError(f"--as-of must be a date such as 2022-03-15, not {as_of!r}") from None
 
 
-def _report_date(config: ReportConfig, as_of: dt.date | str | None) -> dt.date:
+def _report_date(as_of: dt.date | str | None) -> dt.date:
     """The as-of date: `as_of`, else today. Today even when the data end earlier: a scheduled
     run must meet the freshness rule (data.max_data_age_days), so a feed that stopped stops
     the report instead of producing one dated at its last figure."""
