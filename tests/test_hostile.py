@@ -321,6 +321,11 @@ def arrow(request, monkeypatch):
         (HEADER + "2022-03-01,U,P,m,cumulative,0x10,s\n", {}, "not a number"),
         (HEADER + "2022-03-01,U,P,m,cumulative,1_000,s\n", {}, "not a number"),
         (HEADER + "2022-03-01,U,P,m,cumulative,5\n", {}, "fewer fields"),
+        (  # found by tests/test_fuzz.py: a quote in the header runs on into the data
+            '"ate,Poland,Hungary\n2022-03-01,100,50"2022-03-02,,60\n2022-03-03,180,70\n',
+            {"format": "wide", "measure": "m", "kind": "cumulative"},
+            "header is not one line",
+        ),
         (
             "date,Poland,Hungary\n2022-03-01,5,6\n2022-03-02,7\n",
             {"measure": "m", "kind": "cumulative"},

@@ -286,6 +286,15 @@ def _read_csv_cells(
             line=line,
         ) from None
     cells.columns = [str(c).strip() for c in cells.columns]
+    if list(cells.columns) != labels:
+        # The parser read a different header than the first line holds: a quote opened in
+        # the header runs on into the next lines.
+        raise DataError(
+            "the header is not one line of column names (a quote in it is not closed on its "
+            f"line); read as {len(cells.columns)} column(s), the first line has {len(labels)}",
+            path=source.name,
+            line=1,
+        )
     _refuse_short_rows(cells, source)
     for column in cells.columns:
         # Short rows leave NaN even with na_filter off; none is left by now.
