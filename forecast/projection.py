@@ -43,14 +43,28 @@ def summarise_paths(
     paths: np.ndarray, dates: pd.DatetimeIndex, levels: Sequence[float]
 ) -> pd.DataFrame:
     """Mean, median and central intervals of simulated paths (one row per date)."""
-    frame = pd.DataFrame({"date": dates, "mean": paths.mean(axis=0)})
-    frame["median"] = np.median(paths, axis=0)
+    return pd.DataFrame({"date": dates, **path_statistics(paths, levels, axis=0)})
+
+
+def path_statistics(
+    paths: np.ndarray, levels: Sequence[float], axis: int = 0
+) -> dict[str, np.ndarray]:
+    """``mean``, ``median``, ``lo_XX`` and ``hi_XX`` of simulated paths along the draws' axis
+    (one rule for a single series and for `forecast_many`'s series x draws x horizon blocks).
+
+    Examples
+    --------
+    >>> stats = path_statistics(np.arange(10.0).reshape(10, 1), (0.8,))
+    >>> [round(float(stats[k][0]), 2) for k in ("mean", "median", "lo_80", "hi_80")]
+    [4.5, 4.5, 0.9, 8.1]
+    """
+    stats = {"mean": paths.mean(axis=axis), "median": np.median(paths, axis=axis)}
     for level in levels:
         label = level_label(level)
-        low, high = np.quantile(paths, [(1 - level) / 2, (1 + level) / 2], axis=0)
-        frame[f"lo_{label}"] = low
-        frame[f"hi_{label}"] = high
-    return frame
+        low, high = np.quantile(paths, [(1 - level) / 2, (1 + level) / 2], axis=axis)
+        stats[f"lo_{label}"] = low
+        stats[f"hi_{label}"] = high
+    return stats
 
 
 def _format_range(low: float, high: float) -> str:

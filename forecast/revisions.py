@@ -132,5 +132,19 @@ def monotone(reports: pd.DataFrame, *, on_decrease: str = "revise") -> tuple[np.
             f"{first['date']:%Y-%m-%d} ({first['before']:,.0f} -> {first['after']:,.0f}); "
             "expected a running total that never falls (on_decrease='error')"
         )
+    return nondecreasing(values), revisions
+
+
+def nondecreasing(values: np.ndarray) -> np.ndarray:
+    """The closest non-decreasing sequence (least squares: isotonic regression), to the cent;
+    values that never fall come back as they are.
+
+    Examples
+    --------
+    >>> nondecreasing(np.array([140.0, 149.0, 99.0, 150.0])).tolist()
+    [129.33, 129.33, 129.33, 150.0]
+    """
+    if not (np.diff(values) < 0).any():
+        return values
     fitted = IsotonicRegression(increasing=True).fit_transform(np.arange(values.size), values)
-    return np.round(fitted, 2), revisions
+    return np.round(fitted, 2)

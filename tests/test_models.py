@@ -109,8 +109,7 @@ def test_ets_recovers_a_damped_trend():
     steps = 0.08 * 0.9 ** np.arange(120)
     log_flows = 8 + np.cumsum(steps) + rng.normal(0, 0.02, 120)
     model = ETS().fit(_flows(np.expm1(log_flows)))
-    params = dict(zip(model.results_.model.param_names, model.results_.params, strict=True))
-    assert 0.6 < params["damping_trend"] < 0.99
+    assert 0.6 < model.fit_.phi < 0.99
     plateau = np.expm1(8 + steps.sum())
     median_flow = np.diff(model.predict(60).frame["median"]).mean()
     assert median_flow == pytest.approx(plateau, rel=0.1)
@@ -193,3 +192,13 @@ def test_forecast_by_name_and_unknown_names(series_100_days):
     assert proj.labels == ["naive"]
     with pytest.raises(forecast.ModelError, match="unknown model 'prophet'"):
         forecast.forecast(series_100_days, model="prophet", horizon=7)
+
+
+def test_an_ensemble_member_with_one_draw_of_the_mixture_gives_one_draw():
+    # The multinomial split of the draws can leave a member one draw; sample() needs two.
+    from forecast.models import Ensemble
+
+    model = Ensemble(members=("naive", "mean"), weights={"naive": 0.5, "mean": 0.5})
+    model.fit(_flows(np.linspace(100, 400, 30)))
+    paths = model.sample(10, draws=3, seed=0)
+    assert paths.shape == (3, 10)

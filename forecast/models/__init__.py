@@ -6,7 +6,7 @@
 | ``drift`` | naive plus the recent trend of log flows, damped |
 | ``seasonal_naive`` | last week's flows, day by day |
 | ``mean`` | mean flow of the last week |
-| ``ets`` | exponential smoothing (statsmodels ETSModel), damped trend, log flows |
+| ``ets`` | exponential smoothing, damped trend, log flows (compiled: `smoothing`) |
 | ``arima`` | SARIMAX on log flows, with covariates |
 | ``local_trend`` | unobserved components, local linear trend |
 | ``gbm`` | gradient boosting, direct multi-horizon, quantile loss |

@@ -25,7 +25,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ..checks import check_draws, check_horizon, check_levels
-from ..data.transform import regularize, series_label
+from ..data.transform import series_label
 from ..errors import ModelError
 from ..projection import Projection, summarise_paths
 from ..revisions import Revisions, cumulative_reports, monotone
@@ -83,10 +83,11 @@ class Forecaster(BaseEstimator):
         """
         self.reported_, reports, self.revisions_ = _reports(y, on_decrease)
         self.published_last_ = float(self.reported_["value"].iloc[-1])
-        daily = regularize(reports.assign(kind="cumulative"), "D")
-        levels = daily["value"].to_numpy(dtype=float)
+        report_dates = pd.DatetimeIndex(reports["date"])
+        days = (report_dates - report_dates[0]) / pd.Timedelta(days=1)
+        levels, filled = daily_levels(days.to_numpy(dtype=float), reports["value"].to_numpy(float))
         flows = np.diff(levels)
-        dates = pd.DatetimeIndex(daily["date"].iloc[1:])
+        dates = pd.date_range(report_dates[0] + pd.Timedelta(days=1), periods=flows.size)
         if flows.size < self.min_points:
             raise ModelError(
                 f"{self.name} needs at least {self.min_points} days of flows after the first "
@@ -98,7 +99,7 @@ class Forecaster(BaseEstimator):
         self.reports_ = reports
         self.dates_ = dates
         self.flows_ = np.clip(flows, 0.0, None)
-        self.filled_ = daily["filled"].to_numpy()[1:]
+        self.filled_ = filled[1:]
         self.last_date_ = pd.Timestamp(reports["date"].iloc[-1])
         # Forecasts grow from the last figure as published; a revision that put it below the
         # non-decreasing estimate stands until a later report says otherwise.
@@ -159,17 +160,12 @@ class Forecaster(BaseEstimator):
             aligned = _align(X_future, future_dates, "X_future")
         rng = np.random.default_rng(seed)
         raw = np.asarray(self._predict(horizon, draws, rng, aligned), dtype=float)
-        cap = MAX_FLOW_MULTIPLE * max(float(self.flows_.max()), 1.0)
         if np.isnan(raw).any():
             # A NaN is a model failing, never a forecast of zero people.
             raise ModelError(f"{self.name} produced NaN forecasts on this series")
-        raw = np.nan_to_num(raw, posinf=cap * horizon, neginf=0.0)
-        if self.predicts_cumulative:
-            days = np.arange(1, horizon + 1)
-            increments = np.maximum.accumulate(np.clip(raw, 0.0, cap * days), axis=1)
-        else:
-            increments = np.cumsum(np.clip(raw, 0.0, cap), axis=1)
-        return self.last_value_ + increments
+        return totals_from_draws(
+            raw, self.last_value_, flow_cap(self.flows_), cumulative=self.predicts_cumulative
+        )
 
     # -- what a model implements --------------------------------------------------------------
 
@@ -180,6 +176,55 @@ class Forecaster(BaseEstimator):
         self, horizon: int, draws: int, rng: np.random.Generator, X_future: np.ndarray | None
     ) -> np.ndarray:
         raise NotImplementedError
+
+
+def daily_levels(days: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A total reported on some days (`days` counted from the first report) on every day,
+    linear between reports (what `forecast.regularize` does), and which days were filled.
+
+    Examples
+    --------
+    >>> levels, filled = daily_levels(np.array([0.0, 3.0]), np.array([100.0, 400.0]))
+    >>> levels.tolist(), filled.tolist()
+    ([100.0, 200.0, 300.0, 400.0], [False, True, True, False])
+    """
+    grid = np.arange(0.0, np.floor(days[-1]) + 1.0)
+    filled = ~np.isin(grid, days)
+    return np.interp(grid, days, values), filled
+
+
+def flow_cap(flows: np.ndarray) -> float:
+    """The largest daily flow a forecast may hold: `MAX_FLOW_MULTIPLE` times the largest seen."""
+    return MAX_FLOW_MULTIPLE * max(float(flows.max()), 1.0)
+
+
+def totals_from_draws(
+    raw: np.ndarray,
+    last_value: float | np.ndarray,
+    cap: float | np.ndarray,
+    *,
+    cumulative: bool = False,
+) -> np.ndarray:
+    """A model's draws (daily flows, or cumulative increments) as cumulative totals that never
+    fall and start from `last_value`; flows are clipped to ``[0, cap]``.
+
+    Works on any array whose last axis is the horizon (draws x horizon for one series; series
+    x draws x horizon for `forecast_many`), with `last_value` and `cap` broadcast against it.
+
+    Examples
+    --------
+    >>> totals_from_draws(np.array([[5.0, -3.0, 50.0]]), 100.0, 10.0).tolist()
+    [[105.0, 105.0, 115.0]]
+    """
+    horizon = raw.shape[-1]
+    cap = np.asarray(cap, dtype=float)
+    raw = np.where(np.isposinf(raw), cap * horizon, np.nan_to_num(raw, posinf=0.0, neginf=0.0))
+    if cumulative:
+        days = np.arange(1, horizon + 1)
+        increments = np.maximum.accumulate(np.clip(raw, 0.0, cap * days), axis=-1)
+    else:
+        increments = np.cumsum(np.clip(raw, 0.0, cap), axis=-1)
+    return last_value + increments
 
 
 def _reports(y: pd.DataFrame, on_decrease: str) -> tuple[pd.DataFrame, pd.DataFrame, Revisions]:

@@ -152,7 +152,9 @@ class Ensemble(Forecaster):
         for member, count in zip(self.members_, counts, strict=True):
             if count:
                 seed = int(rng.integers(0, 2**31))
-                paths = member.sample(horizon, draws=int(count), seed=seed)
+                # sample() wants 2 draws at least (an interval needs a spread); a member
+                # whose share of the mixture is one draw gives the first of two.
+                paths = member.sample(horizon, draws=max(int(count), 2), seed=seed)[:count]
                 parts.append(paths - member.last_value_)
         return np.vstack(parts)
 

@@ -1,4 +1,5 @@
-"""statsmodels state-space models on log flows: exponential smoothing, SARIMAX, local trend."""
+"""Statistical models of log flows: exponential smoothing (compiled), and statsmodels' SARIMAX and
+local linear trend."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from ..errors import ModelError
 from .base import Forecaster
+from .smoothing import fit_ets, simulate_ets
 
 
 def _log_series(flows: np.ndarray, dates: pd.DatetimeIndex) -> pd.Series:
@@ -21,8 +23,18 @@ def _simulations(results, horizon: int, draws: int, rng, **kwargs) -> np.ndarray
     simulated = results.simulate(
         nsimulations=horizon, repetitions=draws, anchor="end", rng=rng, **kwargs
     )
-    array = np.asarray(simulated, dtype=float).reshape(horizon, draws)
-    return np.expm1(np.clip(array.T, None, 30.0))  # log flows beyond e^30 are not persons
+    return log_flows_to_flows(np.asarray(simulated, dtype=float).reshape(horizon, draws).T)
+
+
+def log_flows_to_flows(log_flows: np.ndarray) -> np.ndarray:
+    """Simulated log1p flows back to persons per day."""
+    return np.expm1(np.clip(log_flows, None, 30.0))  # log flows beyond e^30 are not persons
+
+
+def ets_normals(rng: np.random.Generator, draws: int, horizon: int) -> np.ndarray:
+    """The standard normal draws behind ETS paths: one function, so that a series forecast
+    alone and in `forecast_many` (which draws them once for a whole batch) get the same."""
+    return rng.standard_normal((draws, horizon))
 
 
 class _StateSpace(Forecaster):
@@ -47,9 +59,26 @@ class _StateSpace(Forecaster):
             return _simulations(self.results_, horizon, draws, rng, **kwargs)
 
 
-class ETS(_StateSpace):
-    """Exponential smoothing (statsmodels `ETSModel`) of log flows: additive errors, an
-    additive trend, damped by default so that a surge's growth does not run on forever."""
+class ETS(Forecaster):
+    """Exponential smoothing of log flows: additive errors, an additive trend, damped by default
+    so that a surge's growth does not run on forever.
+
+    Fitted by maximum likelihood in compiled code (`forecast.models.smoothing`; the same fit as
+    statsmodels' ``ETSModel(error="add", trend="add", damped_trend=True)``, 10-20 times faster),
+    and simulated: each draw runs the model forward with Gaussian one-step errors, so the
+    intervals of the cumulative total carry the persistence of a shock to the level.
+    `forecast_many` fits thousands of series through the same functions in one call.
+
+    Examples
+    --------
+    >>> import forecast
+    >>> counts = forecast.read_counts("data/ukraine_2022.csv", on_decrease="ignore")
+    >>> one = forecast.select_series(counts, measure="cumulative_border_crossings_from_ukraine",
+    ...                              destination="Poland")
+    >>> model = ETS().fit(forecast.as_of(one, "2022-04-30"))
+    >>> sorted(model.fit_.as_dict())
+    ['alpha', 'beta', 'phi', 'sigma']
+    """
 
     name = "ets"
     min_points = 10
@@ -57,10 +86,14 @@ class ETS(_StateSpace):
     def __init__(self, damped: bool = True) -> None:
         self.damped = damped
 
-    def _model(self, series, X):
-        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+    def _fit(self, flows: np.ndarray, X: np.ndarray | None) -> None:
+        self.fit_ = fit_ets(np.log1p(flows), damped=self.damped)
 
-        return ETSModel(series, error="add", trend="add", damped_trend=self.damped)
+    def _predict(self, horizon, draws, rng, X_future):
+        return log_flows_to_flows(simulate_ets(self.fit_, ets_normals(rng, draws, horizon)))
+
+    def _details(self) -> dict:
+        return {**super()._details(), **self.fit_.as_dict()}
 
 
 class ARIMA(_StateSpace):

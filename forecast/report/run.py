@@ -253,7 +253,7 @@ def _sync_folder(folder: Path) -> None:
 #: Libraries whose version changes what a report says or how it looks: an upgrade redoes it.
 _DEPENDENCIES = (
     "numpy", "pandas", "scipy", "statsmodels", "scikit-learn", "matplotlib", "jinja2",
-    "weasyprint", "pydantic",
+    "weasyprint", "pydantic", "numba",
 )  # fmt: skip
 
 
