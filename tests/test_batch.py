@@ -83,3 +83,89 @@ def test_results_write_to_parquet(crossings, tmp_path):
     many.to_parquet(tmp_path / "many.parquet")
     back = pd.read_parquet(tmp_path / "many.parquet")
     assert len(back) == len(many.frame)
+
+
+def _messy_series() -> pd.DataFrame:
+    """Series of every shape real data takes, and some that no model can take."""
+    rng = np.random.default_rng(7)
+
+    def series(name, values, dates, kind="cumulative", origin="UA"):
+        return pd.DataFrame({
+            "date": pd.DatetimeIndex(dates), "origin": origin, "destination": name,
+            "measure": "arrivals", "kind": kind, "value": np.asarray(values, dtype=float),
+            "source": "test",
+        })  # fmt: skip
+
+    daily = pd.date_range("2022-03-01", periods=40)
+    every_3 = pd.date_range("2022-03-01", periods=20, freq="3D")
+    rising = np.cumsum(rng.gamma(2.0, 500.0, 40))
+    revised = rising.copy()
+    revised[[12, 30]] *= [0.7, 0.9]  # two falls: read as revisions
+    parts = [
+        series("daily", rising, daily),
+        series("revised", revised, daily),
+        series("every third day", np.cumsum(rng.gamma(2.0, 900.0, 20)), every_3),
+        series("flows", rng.gamma(2.0, 300.0, 40), daily, kind="flow"),
+        series("stock", 5000 + np.cumsum(rng.normal(50, 80, 40)), daily, kind="stock"),
+        series("flat", np.full(40, 1234.0), daily),
+        series("too short", rising[:5], daily[:5]),  # fewer days than ETS needs
+        series("missing value", np.r_[rising[:20], np.nan, rising[21:]], daily),
+        series("twice a day", np.r_[rising[:20], rising[19:]], daily[:20].append(daily[19:])),
+        series("noon", rising, daily + pd.Timedelta(hours=12)),  # a time of day
+        series("negative", np.r_[rising[:10], -5.0, rising[11:]], daily),
+    ]
+    mixed = series("two origins", rising, daily)
+    parts.append(pd.concat([mixed, mixed.assign(origin="MD")]))
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_ets_batch_gives_each_series_its_own_forecast_and_error():
+    counts = _messy_series()
+    many = forecast.forecast_many(counts, by=("destination",), model="ets", horizon=9,
+                                  draws=200, n_jobs=1, progress=False)  # fmt: skip
+    for name, series in counts.groupby("destination"):
+        try:
+            alone = forecast.forecast(series, model="ets", horizon=9, draws=200).frame
+        except (forecast.DataError, forecast.ModelError) as exc:
+            error = many.failures.loc[many.failures.destination == name, "error"]
+            assert error.tolist() == [str(exc)], name
+            assert name not in set(many.frame.destination)
+            continue
+        batch = many.frame[many.frame.destination == name].reset_index(drop=True)
+        assert batch["date"].tolist() == alone["date"].tolist(), name
+        for column in alone.columns.drop(["date", "model"]):
+            # 1e-9, not 0: pandas sums a flow series with compensated (Kahan) summation,
+            # numpy's cumsum plainly; the last bits of the totals differ, nothing else.
+            np.testing.assert_allclose(batch[column], alone[column], rtol=1e-9, err_msg=name)
+    assert len(many.frame) + 9 * len(many.failures) == 9 * counts.destination.nunique()
+    assert set(many.failures.destination) == {
+        "too short",
+        "missing value",
+        "twice a day",
+        "negative",
+        "two origins",
+    }
+    # Key order, as the general path alone gives it; each series in date order.
+    assert many.frame["destination"].is_monotonic_increasing
+    assert (many.frame.groupby("destination")["date"].diff().dropna() > pd.Timedelta(0)).all()
+
+
+def test_ets_batch_on_two_processes_and_dask_is_the_one_process_batch():
+    counts = _messy_series()
+    options = dict(by=("destination",), model="ets", horizon=5, draws=100, progress=False)
+    one = forecast.forecast_many(counts, n_jobs=1, **options)
+    two = forecast.forecast_many(counts, n_jobs=2, **options)
+    pd.testing.assert_frame_equal(one.frame, two.frame)
+    pd.testing.assert_frame_equal(one.failures, two.failures)
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster, distributed.Client(cluster) as client:  # fmt: skip
+        remote = forecast.forecast_many(counts, engine=client, **options)
+    pd.testing.assert_frame_equal(one.frame, remote.frame)
+
+
+def test_a_bad_horizon_is_refused_once_not_recorded_per_series(crossings):
+    with pytest.raises(forecast.ModelError, match="horizon"):
+        forecast.forecast_many(crossings, model="ets", horizon=0, n_jobs=1, progress=False)
