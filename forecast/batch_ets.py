@@ -114,10 +114,12 @@ def split(counts: pd.DataFrame, keys: list[str], ids: np.ndarray) -> Split:
     )
     bad = np.logical_or.reduceat(bad_row, starts)
     for column in ("kind", *(c for c in SERIES_KEY if c not in keys)):
-        codes = pd.factorize(counts[column])[0][order]
+        codes, uniques = pd.factorize(counts[column])
+        codes = codes[order]
         low, high = np.minimum.reduceat(codes, starts), np.maximum.reduceat(codes, starts)
         bad |= (low != high) | (low < 0)
-    kinds = counts["kind"].to_numpy()[order][starts]
+        if column == "kind":
+            kinds = np.asarray(uniques, dtype=object)[np.maximum(low, 0)]
     bad |= ~np.isin(kinds, _KINDS)
     bad |= (days[ends - 1] - days[starts]) < ETS.min_points
     good = ~bad
@@ -130,11 +132,12 @@ def split(counts: pd.DataFrame, keys: list[str], ids: np.ndarray) -> Split:
         offsets=np.r_[0, np.cumsum(lengths)].astype(np.int64),
         flow=kinds[good] == "flow",
     )
-    index = counts.iloc[order[starts[good]]][keys].reset_index(drop=True)
+    # Only the key columns are taken: each column taken costs a pass over every row.
+    index = counts[keys].iloc[order[starts[good]]].reset_index(drop=True)
     index.insert(0, "group", group[starts[good]])
     index["last"] = days[ends - 1][good].astype("datetime64[D]").astype("datetime64[ns]")
     rest_groups = group[starts[bad]]
-    rest = counts[np.isin(ids, rest_groups)]
+    rest = counts[np.isin(ids, rest_groups)] if rest_groups.size else counts.iloc[:0]
     return Split(arrays, index, rest)
 
 

@@ -45,7 +45,8 @@ TOLERANCE = 1e-9
 @dataclass(frozen=True)
 class SmoothingFit:
     """Fitted ETS(A,Ad,N): smoothing parameters, the states after the last point, and the
-    standard deviation of one-step errors.
+    standard deviation of one-step errors (sum of squares over n minus the 5 fitted
+    parameters, 4 without damping).
 
     Examples
     --------
@@ -269,7 +270,9 @@ def _fit_one(y, damped):
             best, value = start, current
     alpha, beta, phi, level, trend = _unpack(best, damped)
     sse, level, trend = _run(y, alpha, beta, phi, level, trend)
-    return alpha, beta, phi, level, trend, np.sqrt(sse / n)
+    # The error variance with the fitted parameters' degrees of freedom taken out (SSE / n
+    # understates it, most on short series), as R's forecast::ets estimates it.
+    return alpha, beta, phi, level, trend, np.sqrt(sse / max(n - k, 1))
 
 
 @njit(cache=True)
