@@ -104,50 +104,89 @@ def statsforecast_run(arrays: list[np.ndarray], **options) -> None:
         AutoETS(season_length=1, **options).fit(y).predict(h=HORIZON, level=[80, 95])
 
 
+class DaskRun:
+    """Forecasts on a Dask LocalCluster started for this run and closed after it: a cluster
+    left running idles on the same 2 cores and slows every other run (n_jobs=2 by 15-20%,
+    measured)."""
+
+    def __init__(self, counts: pd.DataFrame, options: dict) -> None:
+        self.counts, self.options, self.client = counts, options, None
+
+    def prepare(self) -> None:
+        from dask.distributed import Client, LocalCluster
+
+        self.cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
+        self.client = Client(self.cluster)
+        # Workers import the package and load the compiled kernels once, as in a long session.
+        forecast.forecast_many(self.counts.head(5000), engine=self.client, **self.options)
+
+    def __call__(self):
+        return forecast.forecast_many(self.counts, engine=self.client, **self.options)
+
+    def close(self) -> None:
+        self.client.close()
+        self.cluster.close()
+
+
 def one_size(n: int, rounds: int) -> dict:
-    """Every run for one N, `rounds` interleaved rounds; the fastest of each kept."""
+    """Every run for one N, `rounds` interleaved rounds; the fastest of each kept.
+
+    Throughput is measured warm, as in a session that forecasts again and again: before each
+    timed run its workers are started (and load the compiled kernels) on a few series. What a
+    first call in a new process costs on top is reported apart (`cold_seconds`).
+    """
     series = dataset(n)
     counts = pd.concat(series, ignore_index=True)
     arrays = [log_flows(frame) for frame in series]
     options = dict(model="ets", horizon=HORIZON, draws=DRAWS, levels=LEVELS, progress=False)
-    runs = {
-        "forecast_many, n_jobs=1": lambda: forecast.forecast_many(counts, n_jobs=1, **options),
-        "forecast_many, n_jobs=2": lambda: forecast.forecast_many(counts, n_jobs=2, **options),
+    sample = counts.head(5000)
+    start = time.perf_counter()
+    forecast.forecast_many(sample, n_jobs=1, **options)  # kernels loaded from numba's cache
+    cold = {"n_jobs=1": time.perf_counter() - start}
+    start = time.perf_counter()
+    forecast.forecast_many(sample, n_jobs=2, **options)
+    cold["n_jobs=2"] = time.perf_counter() - start
+    runs: dict[str, tuple] = {
+        "forecast_many, n_jobs=1": (
+            None,
+            lambda: forecast.forecast_many(counts, n_jobs=1, **options),
+        ),
+        "forecast_many, n_jobs=2": (
+            lambda: forecast.forecast_many(sample, n_jobs=2, **options),
+            lambda: forecast.forecast_many(counts, n_jobs=2, **options),
+        ),
     }
-    client = None
     try:
-        from dask.distributed import Client, LocalCluster
+        import dask.distributed  # noqa: F401
 
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
-        client = Client(cluster)
-        runs["forecast_many, Dask LocalCluster (2 workers)"] = lambda: forecast.forecast_many(
-            counts, engine=client, **options
-        )
+        dask_run = DaskRun(counts, options)
+        runs["forecast_many, Dask LocalCluster (2 workers)"] = (dask_run.prepare, dask_run)
     except ImportError:
-        pass
+        dask_run = None
     try:
         from statsforecast.models import AutoETS
 
         AutoETS(season_length=1).fit(arrays[0])  # numba compilation is not counted
         AutoETS(season_length=1, model="AAN", damped=True).fit(arrays[0])
-        runs["statsforecast AutoETS, 1 process"] = lambda: statsforecast_run(arrays)
-        runs["statsforecast ETS(A,Ad,N), 1 process"] = lambda: statsforecast_run(
-            arrays, model="AAN", damped=True
+        runs["statsforecast AutoETS, 1 process"] = (None, lambda: statsforecast_run(arrays))
+        runs["statsforecast ETS(A,Ad,N), 1 process"] = (
+            None,
+            lambda: statsforecast_run(arrays, model="AAN", damped=True),
         )
     except ImportError:
         pass
-    forecast.forecast_many(counts.head(2000), n_jobs=1, **options)  # numba cache loaded
     seconds: dict[str, list[float]] = {label: [] for label in runs}
     failed: dict[str, int] = {}
     for _ in range(rounds):
-        for label, work in runs.items():
+        for label, (prepare, work) in runs.items():
+            if prepare is not None:
+                prepare()
             start = time.perf_counter()
             result = work()
             seconds[label].append(time.perf_counter() - start)
             failed[label] = len(result.failures) if result is not None else 0
-    if client is not None:
-        client.close()
-        cluster.close()
+            if work is dask_run:
+                dask_run.close()
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
@@ -156,6 +195,7 @@ def one_size(n: int, rounds: int) -> dict:
         "data_mb": counts.memory_usage(deep=True).sum() / 2**20,
         "seconds": {label: min(times) for label, times in seconds.items()},
         "all_seconds": seconds,
+        "cold_seconds": cold,
         "failed": failed,
         "peak_mb": own,
         "worker_peak_mb": workers,
@@ -295,6 +335,10 @@ def speed(args: argparse.Namespace) -> None:
         print(f"| {r['n']:,} | {r['rows']:,} | {r['data_mb']:.0f} | {speed_up:.2f}x | "
               f"{r['peak_mb']:.0f} | {r['worker_peak_mb']:.0f} | {max(r['failed'].values())} | "
               f"{r['load']:.1f} |")  # fmt: skip
+    cold = results[0]["cold_seconds"]
+    print(f"\nfirst call in a new process, on 5,000 daily figures: n_jobs=1 "
+          f"{cold['n_jobs=1']:.1f} s (kernels from numba's cache), "
+          f"n_jobs=2 {cold['n_jobs=2']:.1f} s (two workers started)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -188,7 +188,7 @@ def _frame_of_arrays(
     frame = index.iloc[rows][keys].reset_index(drop=True)
     steps = np.tile(np.arange(1, horizon + 1), int(ok.sum())).astype("timedelta64[D]")
     frame["date"] = index["last"].to_numpy()[rows] + steps
-    frame["model"] = "ets"
+    frame["model"] = batch_ets.ETS.name
     flat = stats[ok].reshape(-1, stats.shape[-1])
     for position, name in enumerate(batch_ets.statistic_names(levels)):
         frame[name] = flat[:, position]
