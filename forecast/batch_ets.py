@@ -88,6 +88,8 @@ def split(counts: pd.DataFrame, keys: list[str], ids: np.ndarray) -> Split:
     nothing = Split(empty, pd.DataFrame(columns=["group", *keys, "last"]), counts)
     if not {"date", "value", "kind", *SERIES_KEY} <= set(counts.columns) or not len(counts):
         return nothing
+    if not pd.api.types.is_datetime64_dtype(counts["date"]):
+        return nothing  # text, or dates with a time zone: the general path reads them
     try:
         values = counts["value"].to_numpy(dtype=float)
         stamps = counts["date"].to_numpy(dtype="datetime64[ns]")

@@ -169,3 +169,18 @@ def test_ets_batch_on_two_processes_and_dask_is_the_one_process_batch():
 def test_a_bad_horizon_is_refused_once_not_recorded_per_series(crossings):
     with pytest.raises(forecast.ModelError, match="horizon"):
         forecast.forecast_many(crossings, model="ets", horizon=0, n_jobs=1, progress=False)
+
+
+def test_ets_batch_leaves_dates_with_a_time_zone_to_the_general_path():
+    counts = _messy_series()
+    daily = counts[counts.destination == "daily"].assign(
+        date=lambda f: f["date"].dt.tz_localize("Africa/Juba")
+    )
+    many = forecast.forecast_many(daily, by=("destination",), model="ets", horizon=5,
+                                  draws=100, n_jobs=1, progress=False)  # fmt: skip
+    try:
+        alone = forecast.forecast(daily, model="ets", horizon=5, draws=100).frame
+    except (forecast.DataError, forecast.ModelError) as exc:
+        assert many.failures["error"].tolist() == [str(exc)]
+    else:
+        np.testing.assert_allclose(many.frame["median"], alone["median"], rtol=1e-12)
