@@ -129,3 +129,22 @@ def test_per_country_crossings_add_up_close_to_the_unhcr_total(ukraine):
     ].set_index("date")["value"]
     day = pd.Timestamp("2022-03-15")
     assert 0.85 < total[day] / unhcr[day] <= 1.0
+
+
+def test_daily_levels_of_the_models_is_regularize_s_fill():
+    # Two homes for one rule (pandas in regularize, numpy in the models and forecast_many):
+    # they must agree on every day, filled days included.
+    from forecast.models.base import daily_levels
+
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        gaps = rng.integers(1, 9, 25)
+        dates = pd.Timestamp("2022-03-01") + pd.to_timedelta(np.r_[0, np.cumsum(gaps)], unit="D")
+        frame = pd.DataFrame({"date": dates, "origin": "UA", "destination": "PL", "measure": "m",
+                              "kind": "cumulative", "value": np.cumsum(rng.gamma(2, 500, 26)),
+                              "source": "s"})  # fmt: skip
+        daily = forecast.regularize(frame)
+        days = ((dates - dates[0]) / pd.Timedelta(days=1)).to_numpy(dtype=float)
+        levels, filled = daily_levels(days, frame["value"].to_numpy())
+        np.testing.assert_allclose(levels, daily["value"].to_numpy(), rtol=1e-12)
+        assert filled.tolist() == daily["filled"].tolist()
