@@ -1,12 +1,14 @@
 """A reference class of past displacement crises, bundled in ``data/episodes/`` with provenance.
 
-Each episode is a real series of people displaced across borders by one crisis, as published
-(falls and steps kept: that is what analysts receive). They teach how displacement unfolds
-(`forecast.reference`) and test methods on crises other than the one being forecast
-(``benchmarks/episodes.py``). Read ``data/episodes/README.md`` for each episode's caveats.
+Each episode is a real series of people displaced by one crisis, as published (falls and steps
+kept: that is what analysts receive): registered refugees abroad, border crossings, internal
+displacement stocks and monthly flows. They teach how displacement unfolds (`forecast.reference`)
+and test methods on crises other than the one being forecast (``benchmarks/episodes.py``). Read
+``data/episodes/README.md`` for each episode's caveats.
 
-Crises held aside as an independent test (Rohingya 2017, Syria 2011-2017, Sudan 2023, Central
-African Republic 2013-2016, Ethiopia/Tigray 2020) are deliberately not here.
+Crises held aside as an independent test (Rohingya / Myanmar 2017, Syria, Sudan 2023-25, Central
+African Republic 2013-2016, Ethiopia / Tigray 2020-21, Mali 2017 and 2022, Venezuela,
+Afghanistan) are deliberately not here.
 """
 
 from __future__ import annotations
@@ -20,13 +22,16 @@ import pandas as pd
 
 from .data import read_counts, select_series
 from .errors import DataError, DataWarning
+from .revisions import cumulative_reports
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 EPISODES = DATA / "episodes"
 
 
 @dataclass(frozen=True)
-class _Episode:
+class Episode:
+    """One bundled past crisis: the series it is forecast on, and what that series counts."""
+
     id: str
     origin: str
     what: str
@@ -34,41 +39,84 @@ class _Episode:
     measure: str
     destination: str
     kind: str
+    #: What the count is of, which sets its physical bound (`forecast.populations`): people
+    #: abroad (``abroad``), people displaced inside the country (``internal``), or crossings and
+    #: arrivals that may count a person more than once (``movements``).
+    scope: str
+    #: ISO 3166 alpha-3 code of the country the origin lies in (for populations and for
+    #: telling an episode from the crisis being forecast).
+    iso3: str
+    #: The population of a sub-national origin, with its source, where the episode's notes give
+    #: one; else the country's (`forecast.populations`).
+    population: tuple[float, str] | None = None
+    #: Kinds of the file's other measures (they are read, not learnt from).
+    other_kinds: tuple[tuple[str, str], ...] = ()
+    #: Why the episode is bundled but not learnt from (empty: it is in the reference class).
+    left_out: str = ""
 
 
-def _registered(episode_id: str, origin: str, what: str) -> _Episode:
+def _registered(episode_id: str, origin: str, iso3: str, what: str) -> Episode:
     """A bundled FabFlee episode: registered refugees, the total across countries of asylum."""
     file = EPISODES / f"{episode_id}.csv"
-    return _Episode(episode_id, origin, what, file, "refugees_registered", "total", "stock")
+    return Episode(
+        episode_id, origin, what, file, "refugees_registered", "total", "stock", "abroad", iso3,
+        other_kinds=(("idps", "stock"),),
+    )  # fmt: skip
 
+
+def _more(
+    episode_id: str,
+    origin: str,
+    iso3: str,
+    what: str,
+    measure: str,
+    destination: str,
+    kind: str,
+    scope: str,
+    **extra,
+) -> Episode:
+    """One of the episodes added on 2026-12-02 (README "More episodes")."""
+    file = EPISODES / f"{episode_id}.csv"
+    return Episode(episode_id, origin, what, file, measure, destination, kind, scope, iso3, **extra)
+
+
+_SOMALIA_FLOWS = tuple(
+    (f"new_displacements_month_{reason}", "flow")
+    for reason in ("conflict", "drought", "flood", "other")
+)
 
 _EPISODES = (
     _registered(
         "burundi2015",
         "Burundi",
+        "BDI",
         "refugees from Burundi (April-2015 caseload) in Rwanda, Tanzania, Uganda, DR Congo",
     ),
     _registered(
         "mali2012",
         "Mali",
+        "MLI",
         "refugees from Mali (2012 northern conflict) in Burkina Faso, Mauritania, Niger",
     ),
     _registered(
         "nigeria2016",
         "Nigeria",
+        "NGA",
         "refugees from north-east Nigeria in Cameroon, Niger, Chad (not an onset)",
     ),
     _registered(
         "nigeria2022",
         "Nigeria",
+        "NGA",
         "refugees from Nigeria in Cameroon, Niger, Chad, monthly (a protracted caseload)",
     ),
     _registered(
         "ssudan2013",
         "South Sudan",
+        "SSD",
         "refugees from South Sudan (December-2013 war) in Ethiopia, Kenya, Sudan, Uganda",
     ),
-    _Episode(
+    Episode(
         "ukraine2022",
         "Ukraine",
         "border crossings from Ukraine into neighbouring countries (UNHCR total)",
@@ -76,6 +124,169 @@ _EPISODES = (
         "cumulative_border_crossings_from_ukraine",
         "All neighbouring countries (UNHCR total)",
         "cumulative",
+        "movements",
+        "UKR",
+    ),
+    _more(
+        "kosovo_1999_albania_border",
+        "Kosovo (FR Yugoslavia)",
+        "XKX",
+        "people crossing from Kosovo into Albania each day (UNHCR count; blank days left out)",
+        "border_crossings_day_unhcr_count",
+        "Albania",
+        "flow",
+        "movements",
+        other_kinds=(("border_crossings_day_emg_count", "flow"),),
+    ),
+    _more(
+        "libya_2011_outflows",
+        "Libya",
+        "LBY",
+        "people who crossed Libya's land borders outward since mid-February 2011 (total)",
+        "border_crossings_cumulative_since_onset",
+        "total",
+        "cumulative",
+        "movements",
+    ),
+    _more(
+        "cote_divoire_2010_12_liberia",
+        "Cote d'Ivoire",
+        "CIV",
+        "Ivorian refugees arrived in Liberia since November 2010 (UNHCR estimates)",
+        "refugees_arrived_estimated_unhcr",
+        "Liberia",
+        "cumulative",
+        "abroad",
+        other_kinds=(
+            ("refugees_registered_unhcr", "stock"),
+            ("refugees_registered_emergency_unhcr", "stock"),
+            ("refugees_registered_individual_unhcr", "stock"),
+            ("refugee_population_in_liberia_ocha", "stock"),
+        ),
+    ),
+    _more(
+        "nagorno_karabakh_2023_armenia",
+        "Nagorno-Karabakh (Azerbaijan)",
+        "AZE",
+        "people from Nagorno-Karabakh arrived in Armenia since 24 September 2023",
+        "arrivals_cumulative_since_2023-09-24",
+        "Armenia",
+        "cumulative",
+        "movements",
+        # The region, not Azerbaijan, is what emptied: README "nagorno_karabakh_2023_armenia".
+        population=(120_000.0, "pre-crisis population according to Armenian authorities"),
+    ),
+    _more(
+        "gaza_2023_24_idps",
+        "Palestine (Gaza Strip)",
+        "PSE",
+        "estimated internally displaced people in the Gaza Strip (OCHA, then UNRWA)",
+        "idps_estimated_total",
+        "total",
+        "stock",
+        "internal",
+        population=(2_300_000.0, "the Gaza Strip's population, about 2.2-2.3 million (UN)"),
+        other_kinds=(("idps_in_unrwa_shelters", "stock"),),
+    ),
+    _more(
+        "iraq_mosul_2016_17_idps_dtm",
+        "Iraq (Mosul operations, Ninewa)",
+        "IRQ",
+        "people currently displaced by the Mosul operations (IOM DTM emergency tracking)",
+        "idps_currently_displaced_dtm_emergency_tracking",
+        "total",
+        "stock",
+        "internal",
+    ),
+    _more(
+        "somalia_2016_17_drought_prmn",
+        "Somalia",
+        "SOM",
+        "new internal displacements per month, Somalia 2016-17 drought (UNHCR PRMN)",
+        "new_displacements_month",
+        "total",
+        "flow",
+        "internal",
+        other_kinds=_SOMALIA_FLOWS,
+    ),
+    _more(
+        "somalia_2018_20_floods_prmn",
+        "Somalia",
+        "SOM",
+        "new internal displacements per month, Somalia 2018-20 floods (UNHCR PRMN)",
+        "new_displacements_month",
+        "total",
+        "flow",
+        "internal",
+        other_kinds=_SOMALIA_FLOWS,
+    ),
+    _more(
+        "somalia_2021_23_drought_prmn",
+        "Somalia",
+        "SOM",
+        "new internal displacements per month, Somalia 2021-23 drought (UNHCR PRMN)",
+        "new_displacements_month",
+        "total",
+        "flow",
+        "internal",
+        other_kinds=_SOMALIA_FLOWS,
+    ),
+    _more(
+        "burkina_faso_2019_23_idps_conasur",
+        "Burkina Faso",
+        "BFA",
+        "internally displaced people registered by CONASUR",
+        "idps_registered_conasur",
+        "total",
+        "stock",
+        "internal",
+    ),
+    _more(
+        "mozambique_cabo_delgado_2020_23_idps",
+        "Mozambique (Cabo Delgado insurgency)",
+        "MOZ",
+        "internally displaced people in northern Mozambique (IOM DTM)",
+        "idps_dtm_baseline_mobility_tracking",
+        "total",
+        "stock",
+        "internal",
+        other_kinds=(("idps_estimated_ocha", "stock"),),
+    ),
+    _more(
+        "haiti_2022_25_gang_violence_idps_dtm",
+        "Haiti",
+        "HTI",
+        "internally displaced people in Haiti (IOM DTM baseline rounds)",
+        "idps_dtm_baseline_assessment",
+        "total",
+        "stock",
+        "internal",
+        other_kinds=(("idps_dtm_site_assessment", "stock"),),
+    ),
+    _more(
+        "chad_lac_2017_25_idps_dtm",
+        "Chad",
+        "TCD",
+        "internally displaced people in Chad's Lac province (IOM DTM baseline assessments)",
+        "idps_dtm_baseline_assessment",
+        "total",
+        "stock",
+        "internal",
+        other_kinds=(("idps_dtm_site_assessment", "stock"),),
+    ),
+    _more(
+        "haiti_2010_earthquake_idps_dtm",
+        "Haiti",
+        "HTI",
+        "people in sites after the January 2010 earthquake (IOM DTM), from ten months after it",
+        "idps_dtm_site_assessment",
+        "total",
+        "stock",
+        "internal",
+        left_out=(
+            "it starts ten months after the earthquake and shows only the decline: read as a "
+            "young crisis it would teach that onsets fall"
+        ),
     ),
 )
 _BY_ID = {episode.id: episode for episode in _EPISODES}
@@ -86,14 +297,40 @@ def ids() -> list[str]:
 
     Examples
     --------
-    >>> ids()
+    >>> ids()[:6]
     ['burundi2015', 'mali2012', 'nigeria2016', 'nigeria2022', 'ssudan2013', 'ukraine2022']
+    >>> len(ids())
+    20
     """
     return list(_BY_ID)
 
 
+def class_ids() -> list[str]:
+    """The episodes the reference class learns from: every bundled one but those `info` says
+    are left out (and why).
+
+    Examples
+    --------
+    >>> "haiti_2010_earthquake_idps_dtm" in class_ids(), len(class_ids())
+    (False, 19)
+    """
+    return [episode.id for episode in _EPISODES if not episode.left_out]
+
+
+def info(episode_id: str) -> Episode:
+    """What is known of one episode: origin, ISO3 code, the series, its kind and scope.
+
+    Examples
+    --------
+    >>> info("gaza_2023_24_idps").scope
+    'internal'
+    """
+    return _episode(episode_id)
+
+
 def catalog() -> pd.DataFrame:
-    """One row per episode: id, origin, what is measured, first and last date, rows, source.
+    """One row per episode: id, origin, what is measured, its kind and scope, first and last
+    date, rows, falls, source, and whether the reference class learns from it.
 
     ``rows`` counts the reports of the episode's total (the series `total` returns); `load`
     returns every series of the episode (camps and countries too where bundled).
@@ -114,11 +351,15 @@ def catalog() -> pd.DataFrame:
                 "what": episode.what,
                 "measure": episode.measure,
                 "kind": episode.kind,
+                "scope": episode.scope,
+                "iso3": episode.iso3,
                 "first": series["date"].min(),
                 "last": series["date"].max(),
                 "rows": len(series),
-                "falls": int((series["value"].diff() < 0).sum()),
+                "falls": int((cumulative_reports(series)["value"].diff() < 0).sum()),
                 "source": series["source"].iloc[0],
+                "in_class": not episode.left_out,
+                "left_out": episode.left_out,
             }
         )
     return pd.DataFrame(rows)
@@ -144,7 +385,7 @@ def load(episode_id: str) -> pd.DataFrame:
 
 
 def total(episode_id: str) -> pd.DataFrame:
-    """The one series an episode is forecast on: its total across countries of asylum.
+    """The one series an episode is forecast on (its total across destinations, where several).
 
     Examples
     --------
@@ -160,7 +401,7 @@ def source_file(episode_id: str) -> Path:
     return _episode(episode_id).file
 
 
-def _episode(episode_id: str) -> _Episode:
+def _episode(episode_id: str) -> Episode:
     if episode_id not in _BY_ID:
         raise DataError(f"unknown episode {episode_id!r}; expected one of {', '.join(_BY_ID)}")
     return _BY_ID[episode_id]
@@ -180,8 +421,7 @@ def _load(episode_id: str) -> pd.DataFrame:
     return counts.reset_index(drop=True)
 
 
-def _kinds(episode: _Episode) -> dict[str, str] | None:
-    if episode.kind == "cumulative":
-        return None
-    # Registered refugees are people present (a stock); the Mali file also has one IDP series.
-    return {"refugees_registered": "stock", "idps": "stock"}
+def _kinds(episode: Episode) -> dict[str, str]:
+    # Every measure's kind is stated: registered refugees and IDPs present are stocks, which no
+    # name rule could tell from a running total.
+    return {episode.measure: episode.kind, **dict(episode.other_kinds)}
