@@ -109,7 +109,7 @@ def backtest(
             at_origin = {}
             for name, model in zip(names, instances, strict=True):
                 try:
-                    fitted = model.clone().fit(train)
+                    fitted = _as_of(model.clone(), origin).fit(train)
                     gap = (origin - fitted.last_date_).days
                     # One seed per origin, shared by every model: a model's scores do not
                     # depend on which other models run beside it.
@@ -132,6 +132,14 @@ def backtest(
     if frame.empty:
         raise ModelError("no origin had enough data and a known truth; lower start or horizons")
     return frame.sort_values(["model", "origin", "horizon"]).reset_index(drop=True)
+
+
+def _as_of(model: Forecaster, origin: pd.Timestamp) -> Forecaster:
+    """A model that learns from past crises learns, at each origin, only what was published by
+    then (unless it was given a date of its own)."""
+    if "as_of" in model.get_params() and model.get_params()["as_of"] is None:
+        model.set_params(as_of=f"{origin:%Y-%m-%d}")
+    return model
 
 
 def _models(models: Sequence[str | Forecaster]) -> tuple[list[str], list[Forecaster]]:

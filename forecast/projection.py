@@ -42,28 +42,34 @@ def level_label(level: float) -> str:
 def summarise_paths(
     paths: np.ndarray, dates: pd.DatetimeIndex, levels: Sequence[float]
 ) -> pd.DataFrame:
-    """Mean, median and central intervals of simulated paths (one row per date)."""
+    """Median, central intervals and mean of simulated paths (one row per date; the median is
+    the point forecast, first)."""
     return pd.DataFrame({"date": dates, **path_statistics(paths, levels, axis=0)})
 
 
 def path_statistics(
     paths: np.ndarray, levels: Sequence[float], axis: int = 0
 ) -> dict[str, np.ndarray]:
-    """``mean``, ``median``, ``lo_XX`` and ``hi_XX`` of simulated paths along the draws' axis
+    """``median``, ``lo_XX``, ``hi_XX`` and ``mean`` of simulated paths along the draws' axis
     (one rule for a single series and for `forecast_many`'s series x draws x horizon blocks).
+    The median is the point forecast; the mean is of draws already bounded by the origin's
+    population, so a far tail cannot pull it beyond what is possible.
 
     Examples
     --------
     >>> stats = path_statistics(np.arange(10.0).reshape(10, 1), (0.8,))
-    >>> [round(float(stats[k][0]), 2) for k in ("mean", "median", "lo_80", "hi_80")]
-    [4.5, 4.5, 0.9, 8.1]
+    >>> list(stats)
+    ['median', 'lo_80', 'hi_80', 'mean']
+    >>> [round(float(stats[k][0]), 2) for k in ("median", "lo_80", "hi_80", "mean")]
+    [4.5, 0.9, 8.1, 4.5]
     """
-    stats = {"mean": paths.mean(axis=axis), "median": np.median(paths, axis=axis)}
+    stats = {"median": np.median(paths, axis=axis)}
     for level in levels:
         label = level_label(level)
         low, high = np.quantile(paths, [(1 - level) / 2, (1 + level) / 2], axis=axis)
         stats[f"lo_{label}"] = low
         stats[f"hi_{label}"] = high
+    stats["mean"] = paths.mean(axis=axis)
     return stats
 
 
@@ -81,8 +87,9 @@ class Projection:
     Attributes
     ----------
     frame
-        Tidy: ``date``, the label column (``scenario`` or ``model``), ``mean``, ``median`` and
-        ``lo_XX``/``hi_XX`` for each level; cumulative persons from the series' start.
+        Tidy: ``date``, the label column (``scenario`` or ``model``), ``median`` (the point
+        forecast), ``lo_XX``/``hi_XX`` for each level, and ``mean`` (of bounded draws);
+        cumulative persons from the series' start.
     observed
         The reported series it was fitted to (``date``, ``value``; cumulative).
     by

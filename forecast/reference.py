@@ -42,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtri
 from sklearn.linear_model import QuantileRegressor
 
 from .errors import DataError
@@ -59,8 +59,36 @@ WINDOWS = (7, 28)
 MAX_AGE = 3 * 365
 #: Age bands (days since the first report) that weigh the same within an episode.
 AGE_BANDS = (14, 30, 60, 120, 240)
-#: Stages of a crisis (days since the first report) whose bands are calibrated apart.
-STAGES = ((-np.inf, 30.0), (30.0, np.inf))
+#: Stages of a crisis whose bands are calibrated apart: its onset (up to day 30), later while
+#: it still grows, and a plateau (later, and the last 28 days added less than `PLATEAU_GROWTH`
+#: of the level). Onsets and plateaus err in opposite ways (a surge that stops; a stock that is
+#: re-verified down, or a plateau that restarts), so one width for both fits neither.
+STAGES = ("early", "late", "plateau")
+#: Growth over the last 28 days, as a share of the level, below which a crisis is on a plateau.
+PLATEAU_GROWTH = 0.05
+#: Age (days since the first report) up to which a crisis is at its onset.
+EARLY_AGE = 30.0
+#: No quantile may exceed the largest growth the reference class showed at that horizon and
+#: stage by more than this factor (nor fall below the largest fall by more than it): the tails
+#: say what past crises did, not what a quantile line extrapolates to.
+TAIL_MARGIN = 1.5
+#: Surges (the last week's flow carried on would grow the total by at least these multiples of
+#: itself by the horizon) whose growth past crises bound: no quantile of a surge of at least
+#: ``u`` grows by more than `TAIL_MARGIN` times the largest share of that naive growth which
+#: crises surging at least as fast delivered (a large surge has never accelerated much).
+SURGES = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0)
+#: Crises a stage needs at a horizon to learn its own quantile lines there.
+MIN_STAGE_EPISODES = 4
+#: Folds (of whole episodes) for the out-of-crisis calibration of the band widths.
+FOLDS = 5
+#: The out-of-crisis calibration may widen the bands by at most this factor and never narrows
+#: them: with five folds of three or four crises each, a wider factor chased single crises
+#: (bands three to four times as wide, sharper ones holding as many held-out cases:
+#: benchmarks/README.md).
+MAX_SPREAD = 1.5
+#: The room feature (log share of the population bound already counted) never goes below
+#: this: one in ten thousand.
+MIN_ROOM = float(np.log(1e-4))
 #: Minimum days between training origins of one episode in its first 60 days (a week after):
 #: daily series do not outweigh weekly ones, and the years of a long crisis stay cheap to learn.
 MIN_SPACING = 3
@@ -68,23 +96,55 @@ MIN_SPACING = 3
 
 @dataclass(frozen=True)
 class State:
-    """A series at its latest report: level, age and recent flows."""
+    """A series at its latest report: level, age, recent flows, whether it is a stock, and the
+    most people it could ever count (`forecast.populations`; None when unknown)."""
 
     level: float
     age: float
     flows: tuple[float, ...]
+    stock: bool = False
+    bound: float | None = None
+
+    @property
+    def stage(self) -> int:
+        """The index in `STAGES` of this state: onset, still growing, or a plateau."""
+        return stage_of(self.age, self.flows[-1] * 28.0 / max(self.level, 1.0))
+
+    @property
+    def room(self) -> float:
+        """Log of the share of the bound already counted (0: every person who could be;
+        `MIN_ROOM` when the bound is unknown, the most room past crises had)."""
+        if self.bound is None:
+            return MIN_ROOM
+        return float(np.clip(np.log(max(self.level, 1.0) / self.bound), MIN_ROOM, 0.0))
 
     def features(self, days: np.ndarray) -> np.ndarray:
-        """Feature rows (intercept, naive log ratio for each flow window, log age) per day."""
+        """Feature rows per day: intercept, the naive log ratio for each flow window, log age,
+        stock, and the log share of the population bound already counted."""
         days = np.asarray(days, dtype=float)
         level = max(self.level, 1.0)
         columns = [np.ones_like(days)]
         columns += [np.log1p(max(flow, 0.0) * days / level) for flow in self.flows]
         columns.append(np.full_like(days, np.log(max(self.age, 1.0))))
+        columns.append(np.full_like(days, float(self.stock)))
+        columns.append(np.full_like(days, self.room))
         return np.column_stack(columns)
 
 
-def state(days: np.ndarray, level: np.ndarray, reported: float | None = None) -> State:
+def stage_of(age: float | np.ndarray, growth: float | np.ndarray) -> np.ndarray | int:
+    """Stage index (`STAGES`) from the age in days and the last 28 days' growth share."""
+    stage = np.where(np.asarray(age) <= EARLY_AGE, 0, np.where(growth < PLATEAU_GROWTH, 2, 1))
+    return int(stage) if stage.ndim == 0 else stage
+
+
+def state(
+    days: np.ndarray,
+    level: np.ndarray,
+    reported: float | None = None,
+    *,
+    stock: bool = False,
+    bound: float | None = None,
+) -> State:
     """The state at the last of non-decreasing totals `level` reported on `days`.
 
     Flows come from `level` (the non-decreasing estimate); the level forecasts grow from is
@@ -109,7 +169,7 @@ def state(days: np.ndarray, level: np.ndarray, reported: float | None = None) ->
         before = float(np.interp(now - span, days, level))
         flows.append(float((level[-1] - before) / span))
     anchor = float(level[-1]) if reported is None else float(reported)
-    return State(anchor, float(now - days[0] + 1), tuple(flows))
+    return State(anchor, float(now - days[0] + 1), tuple(flows), stock, bound)
 
 
 @dataclass
@@ -119,66 +179,130 @@ class ReferenceClass:
     Attributes
     ----------
     coefficients
-        Array (horizons x quantiles x features).
+        Array (horizons x stages x quantiles x features).
     episodes
         The ids of the episodes it learnt from, and nothing else.
     feature_range
         Array (2 x features): the smallest and largest value of each feature in training. A
         new series' features are clipped to it, so no quantile line is extrapolated beyond
-        what past crises showed (an early surge is never extrapolated without bound).
+        what past crises showed.
     spread
         Array (horizons x stages): the factor each quantile's distance from the median is
         scaled by, learnt so that out-of-crisis bands hold (see `_calibrate`).
+    z_range
+        Array (horizons x stages x 2): the largest fall and the largest growth (log ratio to
+        the level) the episodes showed at each horizon and stage; no quantile goes beyond them
+        by more than `TAIL_MARGIN`.
+    surge_share
+        Array (horizons x surges): the largest share of the naive growth delivered by crises
+        surging at least as fast as each of `SURGES` (NaN where fewer than two crises surged
+        that fast at a horizon and none slower did either; a surge faster than any two crises
+        showed takes the fastest level's share).
     rows
         Training rows per episode (origins x horizons).
+    as_of
+        The last date of the data it learnt from (None: every report of each episode).
     """
 
     coefficients: np.ndarray
     episodes: tuple[str, ...]
     feature_range: np.ndarray
     spread: np.ndarray
+    z_range: np.ndarray
+    surge_share: np.ndarray
     rows: dict[str, int] = field(default_factory=dict)
+    as_of: str | None = None
     horizons: tuple[int, ...] = HORIZONS
     quantiles: tuple[float, ...] = QUANTILES
 
-    def quantile_paths(self, current: State, days: int) -> np.ndarray:
-        """Log ratios to the level: array (days x quantiles), sorted and growing in time."""
-        grid = np.arange(1, days + 1, dtype=float)
-        features = np.clip(current.features(grid), *self.feature_range)
+    def describe(self) -> str:
+        """Which episodes the class held, in one sentence.
+
+        Examples
+        --------
+        >>> ref = default(("mali2012",))
+        >>> ref.describe()[:45]
+        'The reference class held 16 past crises (burk'
+        """
+        known = f", with what was published by {self.as_of}" if self.as_of else ""
+        return (
+            f"The reference class held {len(self.episodes)} past crises "
+            f"({', '.join(self.episodes)}){known}."
+        )
+
+    def _interpolated(self, values: np.ndarray, grid: np.ndarray) -> np.ndarray:
+        """Per-horizon `values` (horizons x ...) read at each day of `grid`, in log time."""
         logh = np.log(np.asarray(self.horizons, dtype=float))
         position = np.interp(np.log(grid), logh, np.arange(len(self.horizons)))
         low = np.floor(position).astype(int)
         high = np.minimum(low + 1, len(self.horizons) - 1)
-        weight = (position - low)[:, None]
-        below = np.einsum("df,dqf->dq", features, self.coefficients[low])
-        above = np.einsum("df,dqf->dq", features, self.coefficients[high])
-        z = np.sort((1 - weight) * below + weight * above, axis=1)
-        stage = next(k for k, (young, old) in enumerate(STAGES) if young < current.age <= old)
-        factor = (1 - weight[:, 0]) * self.spread[low, stage] + weight[:, 0] * self.spread[
-            high, stage
-        ]
+        weight = (position - low).reshape((-1,) + (1,) * (values.ndim - 1))
+        return (1 - weight) * values[low] + weight * values[high]
+
+    def quantile_paths(self, current: State, days: int) -> np.ndarray:
+        """Log ratios to the level: array (days x quantiles), sorted; growing in time unless
+        the series is a stock (people present, who may leave)."""
+        grid = np.arange(1, days + 1, dtype=float)
+        features = np.clip(current.features(grid), *self.feature_range)
+        per_day = self._interpolated(self.coefficients[:, current.stage], grid)
+        z = np.sort(np.einsum("df,dqf->dq", features, per_day), axis=1)
+        stage = current.stage
+        factor = self._interpolated(self.spread[:, stage], grid)
         middle = z[:, [len(self.quantiles) // 2]]
         z = middle + factor[:, None] * (z - middle)
         z = _widen_tails(z, np.asarray(self.quantiles))
-        return np.maximum.accumulate(z, axis=0)
+        z = self._within_range(z, grid, current)
+        return z if current.stock else np.maximum.accumulate(z, axis=0)
+
+    def _within_range(self, z: np.ndarray, grid: np.ndarray, current: State) -> np.ndarray:
+        """Quantiles kept within what the class showed at each horizon and stage (x margin),
+        and a surge's growth within what crises surging as fast delivered (x margin)."""
+        seen = self._interpolated(self.z_range[:, current.stage, :], grid)
+        margin = np.log(TAIL_MARGIN)
+        low = seen[:, [0]] - margin if current.stock else np.zeros((grid.size, 1))
+        high = seen[:, [1]] + margin
+        naive = max(current.flows[0], 0.0) * grid / max(current.level, 1.0)
+        share = self._surge_share(naive, grid)
+        surge = np.log1p(TAIL_MARGIN * share * naive)
+        high = np.minimum(high, np.where(np.isnan(surge), np.inf, surge)[:, None])
+        return np.clip(z, np.minimum(low, 0.0), np.maximum(high, 0.0))
+
+    def _surge_share(self, naive: np.ndarray, grid: np.ndarray) -> np.ndarray:
+        """Per day, the largest share of naive growth crises surging as fast delivered (NaN:
+        not a surge, or too few crises surged as fast)."""
+        index = np.searchsorted(SURGES, naive, side="right") - 1
+        at_horizons = np.where(
+            index[:, None] >= 0, self.surge_share[:, np.maximum(index, 0)].T, np.nan
+        )  # days x horizons: each day's surge level read at every fitted horizon
+        logh = np.log(np.asarray(self.horizons, dtype=float))
+        position = np.interp(np.log(grid), logh, np.arange(len(self.horizons)))
+        low = np.floor(position).astype(int)
+        high = np.minimum(low + 1, len(self.horizons) - 1)
+        rows = np.arange(grid.size)
+        weight = position - low
+        return (1 - weight) * at_horizons[rows, low] + weight * at_horizons[rows, high]
 
     def sample(self, current: State, days: int, draws: int) -> tuple[np.ndarray, np.ndarray]:
         """Comonotone draws of the total on each day, and the quantile rank of each draw.
 
         Each draw follows one quantile rank across all days (a crisis that turns out large is
-        large at every horizon), so every path grows and conditioning on the rank (the low and
-        high scenarios) keeps scenarios ordered at every date.
+        large at every horizon), so conditioning on the rank (the low and high scenarios) keeps
+        scenarios ordered at every date; every path grows unless the series is a stock. The
+        draws on a day depend on nothing after it: a longer horizon changes no earlier day.
         """
         z = self.quantile_paths(current, days)
         # Evenly spaced ranks (stratified sampling): the draws' quantiles are the model's own,
         # without Monte Carlo noise, and a scenario's median sits exactly at its middle rank.
         ranks = np.clip((np.arange(draws) + 0.5) / draws, 0.002, 0.998)
-        scores = norm.ppf(ranks)
-        grid = norm.ppf(np.asarray(self.quantiles))
+        scores = ndtri(ranks)
+        grid = ndtri(np.asarray(self.quantiles))
         paths = np.empty((draws, days))
         for day in range(days):
             paths[:, day] = _interp_extrapolate(scores, grid, z[day])
-        paths = np.maximum.accumulate(paths, axis=1)
+        # The extrapolated far tails obey the same range as the fitted quantiles.
+        paths = self._within_range(paths.T, np.arange(1, days + 1.0), current).T
+        if not current.stock:
+            paths = np.maximum.accumulate(paths, axis=1)
         return current.level * np.exp(paths), ranks
 
 
@@ -190,7 +314,7 @@ def _widen_tails(z: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
     from the median is kept at least the inner neighbour's distance scaled as a normal
     distribution's would be, so a 95% band is never as narrow as the 80% band.
     """
-    scores = norm.ppf(quantiles)
+    scores = ndtri(quantiles)
     middle = int(np.argmin(np.abs(quantiles - 0.5)))
     out = z.copy()
     for j in range(middle + 1, len(quantiles)):
@@ -217,17 +341,18 @@ def _interp_extrapolate(x: np.ndarray, xp: np.ndarray, fp: np.ndarray) -> np.nda
     return np.where(x > xp[-1], fp[-1] + (x - xp[-1]) * high_slope, out)
 
 
-def training_rows(series: pd.DataFrame) -> pd.DataFrame:
+def training_rows(series: pd.DataFrame, bound: float | None = None) -> pd.DataFrame:
     """Origins of one series with their state features and the log ratios that followed.
 
     The series is cleaned as forecasts are (falls read as revisions); the target is what was
     reported at the target date (linear between the reports around it), so the learnt spread
-    includes revisions. Leading zeros (anchors put in by modellers) are dropped.
+    includes revisions, and a stock's falls. Leading zeros (anchors put in by modellers) are
+    dropped, in training as at forecast time (`prepared`).
     """
-    reports = cumulative_reports(series)
-    reports = reports[reports["value"].cummax() > 0].reset_index(drop=True)
+    reports = prepared(series)
     if len(reports) < 4:
         return pd.DataFrame()
+    stock = reports["kind"].iloc[0] == "stock"
     days = (reports["date"] - reports["date"].iloc[0]).dt.days.to_numpy(dtype=float)
     raw = reports["value"].to_numpy(dtype=float)
     rows = []
@@ -240,7 +365,7 @@ def training_rows(series: pd.DataFrame) -> pd.DataFrame:
         last_origin = origin
         # The cleaned level must use only what was known then: refit on the reports so far.
         clean, _ = monotone(reports.iloc[:end])
-        current = state(days[:end], clean[:end], raw[end - 1])
+        current = state(days[:end], clean[:end], raw[end - 1], stock=stock, bound=bound)
         if current.level <= 0:
             continue
         for horizon in HORIZONS:
@@ -254,47 +379,69 @@ def training_rows(series: pd.DataFrame) -> pd.DataFrame:
             if truth <= 0:
                 continue
             row = dict(zip(_names(), current.features(np.array([horizon]))[0], strict=True))
-            row.update(horizon=horizon, age=current.age, z=np.log(truth / current.level))
+            row.update(horizon=horizon, age=current.age, stage=current.stage,
+                       z=np.log(truth / current.level))  # fmt: skip
             rows.append(row)
     return pd.DataFrame(rows)
 
 
+def prepared(series: pd.DataFrame) -> pd.DataFrame:
+    """One series' reports as totals by date, from its first figure above zero (leading zeros
+    are anchors modellers put in, not reports)."""
+    reports = cumulative_reports(series)
+    return reports[reports["value"].cummax() > 0].reset_index(drop=True)
+
+
 def _names() -> list[str]:
-    return ["intercept", *[f"flow{w}" for w in WINDOWS], "log_age"]
+    return ["intercept", *[f"flow{w}" for w in WINDOWS], "log_age", "stock", "room"]
 
 
 def learn(
-    series: Mapping[str, pd.DataFrame] | None = None, *, exclude: Iterable[str] = ()
+    series: Mapping[str, pd.DataFrame] | None = None,
+    *,
+    exclude: Iterable[str] = (),
+    as_of: str | pd.Timestamp | None = None,
 ) -> ReferenceClass:
-    """Learn the reference class from past episodes (by default every bundled one).
+    """Learn the reference class from past episodes (by default every one in the class).
 
     Parameters
     ----------
     series
         Episode id -> one series in the counts schema. Default: `forecast.episodes.total` of
-        every bundled episode.
+        every episode of `forecast.episodes.class_ids`.
     exclude
-        Episode ids left out (leave-one-episode-out scoring leaves out the one forecast).
+        Episode ids left out (the crisis being forecast; leave-one-episode-out scoring).
+    as_of
+        Learn only from reports dated on or before this day (what had been published by then):
+        an episode with fewer than 4 reports by then is left out.
 
     Examples
     --------
-    >>> ref = learn(exclude=["mali2012"])
-    >>> "mali2012" in ref.episodes, len(ref.episodes)
-    (False, 5)
+    >>> ref = learn(exclude=["mali2012"], as_of="2016-12-31")
+    >>> "mali2012" in ref.episodes, "gaza_2023_24_idps" in ref.episodes
+    (False, False)
     """
+    from . import episodes
+
     excluded = set(exclude)
     if series is None:
-        from . import episodes
-
-        series = {i: episodes.total(i) for i in episodes.ids() if i not in excluded}
-    chosen = {k: v for k, v in series.items() if k not in excluded}
-    if len(chosen) < 2:
-        raise DataError("a reference class needs at least two episodes")
+        series = {i: episodes.total(i) for i in episodes.class_ids() if i not in excluded}
+    cut = None if as_of is None else pd.Timestamp(as_of)
     frames = []
-    for episode_id, frame in chosen.items():
-        rows = training_rows(frame)
+    for episode_id, frame in series.items():
+        if episode_id in excluded:
+            continue
+        if cut is not None:
+            frame = frame[frame["date"] <= cut]
+        rows = training_rows(frame, _episode_bound(episode_id, frame)) if len(frame) else None
+        rows = rows if rows is not None else pd.DataFrame()
         if not rows.empty:
             frames.append(rows.assign(episode=episode_id))
+    if len(frames) < 2:
+        raise DataError(
+            "a reference class needs at least two episodes with 4 reports or more"
+            + (f" published by {cut:%Y-%m-%d}" if cut is not None else "")
+        )
     table = pd.concat(frames, ignore_index=True)
     names = _names()
     coefficients = _fit_quantiles(table, names)
@@ -303,11 +450,60 @@ def learn(
     feature_range = np.vstack([table[names].min().to_numpy(), table[names].max().to_numpy()])
     return ReferenceClass(
         coefficients,
-        tuple(sorted(chosen)),
+        tuple(sorted(counts)),
         feature_range,
         spread,
+        _z_range(table),
+        _surge_shares(table),
         {k: int(v) for k, v in counts.items()},
+        None if cut is None else f"{cut:%Y-%m-%d}",
     )
+
+
+def _episode_bound(episode_id: str, frame: pd.DataFrame) -> float | None:
+    """The population bound of a bundled episode (its notes' population where a region's)."""
+    from . import episodes
+    from .populations import bound_for
+
+    if episode_id not in episodes.ids():
+        bound, _ = bound_for(frame)
+    else:
+        given = episodes.info(episode_id).population
+        bound, _ = bound_for(frame, population=given[0] if given else None)
+    return None if bound is None else bound.value
+
+
+def _z_range(table: pd.DataFrame) -> np.ndarray:
+    """Largest fall and growth (log ratios) per horizon and stage; a stage no episode reached
+    at a horizon takes the range over every stage there, and a horizon none reached the
+    previous horizon's."""
+    out = np.zeros((len(HORIZONS), len(STAGES), 2))
+    for i, horizon in enumerate(HORIZONS):
+        at = table[table["horizon"] == horizon]
+        if at.empty:
+            out[i] = out[i - 1] if i else 0.0
+            continue
+        for k in range(len(STAGES)):
+            here = at[at["stage"] == k]["z"]
+            here = here if len(here) else at["z"]
+            out[i, k] = (here.min(), here.max())
+    return out
+
+
+def _surge_shares(table: pd.DataFrame) -> np.ndarray:
+    """The largest share of naive growth delivered per horizon and surge (see `SURGES`)."""
+    out = np.full((len(HORIZONS), len(SURGES)), np.nan)
+    naive = np.expm1(table["flow7"].to_numpy())
+    share = np.expm1(table["z"].to_numpy()) / np.maximum(naive, 1e-9)
+    for i, horizon in enumerate(HORIZONS):
+        for g, surge in enumerate(SURGES):
+            chosen = (table["horizon"].to_numpy() == horizon) & (naive >= surge)
+            if table["episode"][chosen].nunique() >= 2:
+                out[i, g] = share[chosen].max()
+            elif g:
+                # Faster than any two crises surged: the share the fastest ones delivered.
+                out[i, g] = out[i, g - 1]
+    return out
 
 
 def _weights(at: pd.DataFrame) -> np.ndarray:
@@ -321,23 +517,42 @@ def _weights(at: pd.DataFrame) -> np.ndarray:
 
 
 def _fit_quantiles(table: pd.DataFrame, names: list[str]) -> np.ndarray:
-    """Quantile regression coefficients, array (horizons x quantiles x features)."""
-    coefficients = np.zeros((len(HORIZONS), len(QUANTILES), len(names)))
+    """Quantile regression coefficients, array (horizons x stages x quantiles x features).
+
+    Later stages learn apart: what follows a surge says little of what follows a plateau (a
+    plateau's median stays flat, a surge's does not). Onsets, and a stage too few crises
+    reached at a horizon, learn from every stage's rows there; a horizon too few crises
+    reached takes the previous one's model.
+    """
+    coefficients = np.zeros((len(HORIZONS), len(STAGES), len(QUANTILES), len(names)))
     for i, horizon in enumerate(HORIZONS):
         at = table[table["horizon"] == horizon]
         if at["episode"].nunique() < 2:
-            # Too few crises reach this horizon: carry the previous horizon's model over.
             coefficients[i] = coefficients[i - 1]
             continue
-        weights = _weights(at)
-        X, z = at[names].to_numpy(), at["z"].to_numpy()
-        for j, q in enumerate(QUANTILES):
-            model = QuantileRegressor(quantile=q, alpha=0.0, fit_intercept=False, solver="highs")
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                model.fit(X, z, sample_weight=weights / weights.mean())
-            coefficients[i, j] = model.coef_
+        for k, stage in enumerate(STAGES):
+            here = at[at["stage"] == k]
+            enough = here["episode"].nunique() >= MIN_STAGE_EPISODES
+            # Onsets are few and each unlike the others: they learn from every stage's rows,
+            # their own stage entering through the age and flows.
+            coefficients[i, k] = _quantile_lines(here if enough and stage != "early" else at,
+                                                 names)  # fmt: skip
     return coefficients
+
+
+def _quantile_lines(at: pd.DataFrame, names: list[str]) -> np.ndarray:
+    """Linear quantile regression of the log ratio, each crisis weighing the same; array
+    (quantiles x features)."""
+    weights = _weights(at)
+    X, z = at[names].to_numpy(), at["z"].to_numpy()
+    lines = np.zeros((len(QUANTILES), len(names)))
+    for j, q in enumerate(QUANTILES):
+        model = QuantileRegressor(quantile=q, alpha=0.0, fit_intercept=False, solver="highs")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(X, z, sample_weight=weights / weights.mean())
+        lines[j] = model.coef_
+    return lines
 
 
 def _best_factor(
@@ -361,13 +576,20 @@ def _best_factor(
     return float(grid[int(np.argmin(errors))])
 
 
+def _folds(episodes: np.ndarray) -> list[list[str]]:
+    """Whole episodes dealt into at most `FOLDS` folds, by name (no randomness)."""
+    names = sorted(set(episodes.tolist()))
+    return [names[k::FOLDS] for k in range(min(FOLDS, len(names)))]
+
+
 def _calibrate(table: pd.DataFrame, names: list[str]) -> np.ndarray:
     """Band-width factors per horizon and stage, so bands hold on crises not learnt from.
 
-    Conformal in spirit: each episode is predicted by quantile lines learnt without it, and the
-    factor that scales every quantile's distance from the median is the one that gives those
-    out-of-crisis predictions 80% and 95% coverage (each crisis weighing the same). Bands learnt
-    on few crises are otherwise too narrow for the next one.
+    Conformal in spirit (cross-conformal, by crisis): each fold of episodes is predicted by
+    quantile lines learnt without it, and the factor that scales every quantile's distance
+    from the median is the one that gives those out-of-crisis predictions 80% and 95% coverage
+    (each crisis weighing the same). Bands learnt on few crises are otherwise too narrow for
+    the next one.
     """
     quantiles = np.asarray(QUANTILES)
     lo80, hi80 = int(np.argmin(np.abs(quantiles - 0.1))), int(np.argmin(np.abs(quantiles - 0.9)))
@@ -377,44 +599,102 @@ def _calibrate(table: pd.DataFrame, names: list[str]) -> np.ndarray:
     )
     middle = int(np.argmin(np.abs(quantiles - 0.5)))
     parts = []
-    for episode in table["episode"].unique():
-        rest = table[table["episode"] != episode]
+    for fold in _folds(table["episode"].to_numpy()):
+        held = table["episode"].isin(fold)
+        rest = table[~held]
         if rest["episode"].nunique() < 2:
             continue
         coefficients = _fit_quantiles(rest, names)
-        mine = table[table["episode"] == episode]
+        mine = table[held]
         index = np.searchsorted(HORIZONS, mine["horizon"].to_numpy())
-        z = np.einsum("nf,nqf->nq", mine[names].to_numpy(), coefficients[index])
+        lines = coefficients[index, mine["stage"].to_numpy()]
+        z = np.einsum("nf,nqf->nq", mine[names].to_numpy(), lines)
         parts.append(mine.assign(**{f"q{j}": v for j, v in enumerate(np.sort(z, axis=1).T)}))
     factors = np.ones((len(HORIZONS), len(STAGES)))
     if not parts:
         return factors
     predicted = pd.concat(parts, ignore_index=True)
-    grid = np.arange(0.5, 4.01, 0.05)
+    grid = np.arange(1.0, MAX_SPREAD + 0.001, 0.05)
     for i, horizon in enumerate(HORIZONS):
-        for k, (young, old) in enumerate(STAGES):
-            at = predicted[
-                (predicted["horizon"] == horizon) & (predicted["age"] > young)
-                & (predicted["age"] <= old)
-            ]  # fmt: skip
+        for k in range(len(STAGES)):
+            at = predicted[(predicted["horizon"] == horizon) & (predicted["stage"] == k)]
             if at["episode"].nunique() < 2:
+                factors[i, k] = factors[i - 1, k] if i else 1.0
                 continue
             factors[i, k] = _best_factor(at, grid, middle, (lo80, hi80), (lo95, hi95))
     return factors
 
 
+def for_series(
+    counts: pd.DataFrame,
+    *,
+    as_of: str | pd.Timestamp | None = None,
+    exclude: tuple[str, ...] = (),
+) -> ReferenceClass:
+    """The reference class a forecast of `counts` may learn from.
+
+    Never its own crisis: an episode whose origin is the series' (the same country, by ISO3
+    code or by name) and whose reports overlap the series' in time is left out. With `as_of`,
+    only what was published by then: each episode's reports up to the end of the last year
+    before it (a class per year, so that a backtest's origins share a few classes, each learnt
+    in seconds and kept on disk).
+
+    Examples
+    --------
+    >>> import forecast
+    >>> ukraine = forecast.episodes.total("ukraine2022")
+    >>> ref = for_series(forecast.as_of(ukraine, "2022-03-15"), as_of="2022-03-15")
+    >>> "ukraine2022" in ref.episodes, ref.as_of
+    (False, '2021-12-31')
+    """
+    return default(tuple(sorted({*own_crisis(counts), *exclude})), _year_end(as_of))
+
+
+def own_crisis(counts: pd.DataFrame) -> tuple[str, ...]:
+    """The episodes that are the crisis `counts` belongs to (same origin, overlapping dates)."""
+    from . import episodes
+    from .populations import iso3
+
+    origin = str(counts["origin"].iloc[0])
+    match = iso3(origin)
+    code = match[0] if match else None
+    first, last = counts["date"].min(), counts["date"].max()
+    own = []
+    for episode_id in episodes.class_ids():
+        episode = episodes.info(episode_id)
+        if episode.origin != origin and episode.iso3 != code:
+            continue
+        dates = episodes.total(episode_id)["date"]
+        if dates.min() <= last and first <= dates.max():
+            own.append(episode_id)
+    return tuple(sorted(own))
+
+
+def _year_end(as_of: str | pd.Timestamp | None) -> str | None:
+    """The last year's end on or before `as_of` (ISO), or None; None too when every bundled
+    episode had ended by then (the class is then the same as with no date)."""
+    if as_of is None:
+        return None
+    from . import episodes
+
+    day = pd.Timestamp(as_of).normalize()
+    end = (day + pd.Timedelta(days=1) - pd.offsets.YearEnd(1)).normalize()
+    last = max(episodes.total(i)["date"].max() for i in episodes.class_ids())
+    return None if end >= last else f"{end:%Y-%m-%d}"
+
+
 @cache
-def default(exclude: tuple[str, ...] = ()) -> ReferenceClass:
-    """The reference class learnt from every bundled episode (less `exclude`), cached.
+def default(exclude: tuple[str, ...] = (), as_of: str | None = None) -> ReferenceClass:
+    """The reference class learnt from every episode of the class (less `exclude`, and with
+    only what was published by `as_of`), cached.
 
     Learning takes seconds; each process would otherwise pay it again (every scheduled report,
     every notebook kernel). So the result is also kept on disk, under the user's cache folder
     (``$XDG_CACHE_HOME/forecast``, else ``~/.cache/forecast``), named by a digest of the
     episode files and of the modules that learn from them: new data or a new method learn
-    afresh. A cache
-    that cannot be read or written is simply not used.
+    afresh. A cache that cannot be read or written is simply not used.
     """
-    path = _cache_path(exclude)
+    path = _cache_path(exclude, as_of)
     try:
         with np.load(path, allow_pickle=False) as stored:
             return ReferenceClass(
@@ -422,11 +702,14 @@ def default(exclude: tuple[str, ...] = ()) -> ReferenceClass:
                 tuple(str(e) for e in stored["episodes"]),
                 stored["feature_range"],
                 stored["spread"],
+                stored["z_range"],
+                stored["surge_share"],
                 dict(zip(stored["row_ids"].tolist(), stored["row_counts"].tolist(), strict=True)),
+                as_of,
             )
-    except (OSError, KeyError, ValueError):
+    except (OSError, KeyError, ValueError, EOFError):
         pass
-    learnt = learn(exclude=exclude)
+    learnt = learn(exclude=exclude, as_of=as_of)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
@@ -437,24 +720,35 @@ def default(exclude: tuple[str, ...] = ()) -> ReferenceClass:
                 episodes=np.array(learnt.episodes),
                 feature_range=learnt.feature_range,
                 spread=learnt.spread,
+                z_range=learnt.z_range,
+                surge_share=learnt.surge_share,
                 row_ids=np.array(list(learnt.rows)),
                 row_counts=np.array(list(learnt.rows.values())),
             )
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(partial, path)  # whole or absent, even with two processes at once
     except OSError:
         pass
     return learnt
 
 
-def _cache_path(exclude: tuple[str, ...]) -> Path:
+def _cache_path(exclude: tuple[str, ...], as_of: str | None) -> Path:
     from . import episodes
 
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for module in ("reference.py", "revisions.py", "episodes.py"):
+    for module in ("reference.py", "revisions.py", "episodes.py", "checks.py"):
         digest.update((here / module).read_bytes())
+    for module in sorted((here / "data").glob("*.py")):
+        digest.update(module.read_bytes())
     for episode in sorted(episodes.ids()):
         digest.update(episodes.source_file(episode).read_bytes())
-    digest.update(repr(sorted(exclude)).encode())
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "forecast"
-    return root / f"reference-{digest.hexdigest()[:20]}.npz"
+    import sklearn
+
+    digest.update(f"{sklearn.__version__} {np.__version__} {pd.__version__}".encode())
+    digest.update(repr((sorted(exclude), as_of)).encode())
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    # The XDG specification says a relative path is to be ignored.
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / "forecast" / f"reference-{digest.hexdigest()[:20]}.npz"

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtri
 
 from .ceiling import Ceiling
 from .checks import check_draws, check_horizon, check_levels
@@ -45,10 +45,15 @@ from .fitting import (
     has_peaked,
     holdout_error,
 )
+from .populations import Bound, bound_for, clip_paths
 from .projection import Projection, format_count, summarise_paths
-from .reference import ReferenceClass, state
-from .reference import default as default_reference
+from .reference import ReferenceClass, for_series, state
 from .revisions import cumulative_reports, monotone
+
+#: The day after the latest report on which the reference class's outcomes are weighed against
+#: a reported upper estimate, whatever horizon is asked: so the estimate caps (or is overruled)
+#: the same way for every date, and a date's forecast never depends on the horizon asked.
+DECISION_DAY = 90
 
 #: The curve used when a series is too short to choose by held-out skill: Gompertz rises fastest
 #: at the start and tails off slowly, the shape of sudden-onset displacement in which the people
@@ -207,6 +212,8 @@ def project(
     seed: int = 0,
     on_decrease: str = "revise",
     reference: ReferenceClass | None = None,
+    as_of: str | pd.Timestamp | None = None,
+    population: float | None = None,
 ) -> Projection:
     """Scenario projections of one cumulative displacement series.
 
@@ -252,12 +259,22 @@ def project(
         ``"revise"`` (default) models falls as revisions; ``"error"`` refuses a falling total.
     reference
         A reference class from `forecast.reference.learn` (e.g. leaving an episode out); by
-        default every bundled episode.
+        default every bundled episode but the series' own crisis (`forecast.reference.
+        for_series`), with only what was published by `as_of` when given.
+    as_of
+        The date the forecast is made as of: the reference class learns only from what was
+        published by then (reports, backtest origins, a forecast "as an analyst could have
+        sent it"). Default: every report of every other crisis.
+    population
+        The population of the origin, for an origin the bundled table cannot name (a region,
+        a city): no quantile exceeds it. By default the bound comes from the series' origin
+        (`forecast.populations`), and the notes say which bound applied and whether it bound.
 
     Returns
     -------
     Projection
-        Cumulative persons for each scenario on each day after the last report.
+        Cumulative persons for each scenario on each day after the last report; the point
+        forecast is the ``median``. No quantile exceeds the physical bound.
 
     Examples
     --------
@@ -304,10 +321,18 @@ def project(
                 "total can still grow to"
             )
     notes: list[str] = [revisions.describe()] if revisions.count else []
+    bound, bound_note = bound_for(counts, population=population)
+    if bound is not None and latest > bound.value:
+        raise ScenarioError(
+            f"{label}: the latest total {latest:,.0f} is above the physical bound "
+            f"({bound.describe()}); pass population= if the origin is larger than its name says"
+        )
     if scenarios is None and curve == "reference":
+        ref = reference or for_series(counts, as_of=as_of)
         return _reference_projection(
-            series, latest, horizon, estimate, bounds, source, levels, draws, reference,
-            notes, label, revised=revisions.count > 0,
+            series, latest, horizon, estimate, bounds, source, levels, draws, ref,
+            notes, label, revised=revisions.count > 0, bound=bound, bound_note=bound_note,
+            stock=str(counts["kind"].iloc[0]) == "stock",
         )  # fmt: skip
     # The curve fits: days since the first report, the non-decreasing totals.
     t = ((series["date"] - series["date"].iloc[0]).dt.days + 1).to_numpy(dtype=float)
@@ -347,7 +372,10 @@ def project(
             results.append((scenario, fit, *fit.draw(horizon, draws, rng)))
 
     frames, details, samples = [], {}, {}
+    binds = False
     for scenario, fit, paths, totals in results:
+        binds = binds or bool(bound is not None and (paths >= bound.value).any())
+        paths = clip_paths(paths, bound)
         frame = summarise_paths(paths, dates, levels)
         frame.insert(1, "scenario", scenario.name)
         frames.append(frame)
@@ -366,6 +394,7 @@ def project(
         note = _overruled(scenario, totals, fit.parameters().get("steady_flow"))
         if note:
             notes.append(note)
+    notes.append(_bound_sentence(bound, bound_note, binds))
     return Projection(
         frame=pd.concat(frames, ignore_index=True),
         observed=series[["date", "value"]].reset_index(drop=True),
@@ -379,49 +408,63 @@ def project(
 
 
 def _reference_projection(
-    series,
-    latest,
-    horizon,
-    estimate,
-    bounds,
-    source,
-    levels,
-    draws,
-    reference,
-    notes,
-    label,
-    revised,
+    series: pd.DataFrame,
+    latest: float,
+    horizon: int,
+    estimate: float | None,
+    bounds: tuple[float, float] | None,
+    source: str,
+    levels: Sequence[float],
+    draws: int,
+    ref: ReferenceClass,
+    notes: list[str],
+    label: str,
+    *,
+    revised: bool,
+    bound: Bound | None,
+    bound_note: str,
+    stock: bool,
 ) -> Projection:
-    """Low / central / high from the reference class, capped by a reported upper estimate."""
+    """Low / central / high from the reference class, capped by a reported upper estimate and
+    bounded by the origin's population."""
     days = (series["date"] - series["date"].iloc[0]).dt.days.to_numpy(dtype=float)
-    ref = reference or default_reference()
-    current = state(days, series["value"].to_numpy(dtype=float), latest)
-    paths, ranks = ref.sample(current, horizon, draws)
+    current = state(
+        days, series["value"].to_numpy(dtype=float), latest, stock=stock,
+        bound=bound.value if bound is not None else None,
+    )  # fmt: skip
+    # Draws to the decision day at least: each day's draws depend on no later day, so the
+    # requested days are the same whatever the horizon, and the estimate is weighed on one day.
+    paths, ranks = ref.sample(current, max(horizon, DECISION_DAY), draws)
+    decision = paths[:, DECISION_DAY - 1]
+    paths = paths[:, :horizon]
     caps = np.full(draws, np.inf)
     who = source or "reported"
     dates = pd.date_range(series["date"].iloc[-1] + pd.Timedelta(days=1), periods=horizon)
+    decision_date = series["date"].iloc[-1] + pd.Timedelta(days=DECISION_DAY)
     if estimate is not None:
         # What remains to come under the estimate is uncertain by a log-normal factor. The cap
         # follows the same rank as the draw (a large outcome goes with a high reading of the
         # estimate), so scenarios stay ordered and each median respects its own cap.
         caps = _cap(estimate, latest, ranks)
-        passing = float(np.mean(paths[:, -1] > _cap(estimate, latest, np.full(draws, 0.5))))
+        passing = float(np.mean(decision > _cap(estimate, latest, np.full(draws, 0.5))))
         if passing > 0.5:
             # Most outcomes from a state like this one pass the estimate: the data overrule it
             # (a total close to it and still growing), and it is not used as a cap.
             notes.append(
                 f"The data overrule the {who} upper estimate of {format_count(estimate)}: "
-                f"from a state like this one, {passing:.0%} of the outcomes past crises suggest "
-                f"pass it by {dates[-1]:%Y-%m-%d}, so the scenarios are not capped by it."
+                f"from a state like this one, {passing:.0%} of past crises' outcomes pass it "
+                f"by {decision_date:%Y-%m-%d}, so the scenarios are not capped by it."
             )
             estimate, caps = None, np.full(draws, np.inf)
     if bounds is not None:
         caps = np.minimum(caps, bounds[1])
     capped = np.minimum(paths, caps[:, None])
-    if not revised:
+    if not revised and not stock:
         # A total never revised down is not forecast below its latest figure; one that has been
-        # may be again, and past crises' revisions then widen the bands below it.
+        # may be again, and a stock (people present) may fall as past crises' stocks did.
         capped = np.maximum(capped, latest)
+    binds = bool(bound is not None and (capped >= bound.value).any())
+    capped = clip_paths(capped, bound)
     parts = {
         "low": (ranks <= 0.2, "the lowest fifth of past crises' outcomes", 0.1),
         "central": (np.ones(draws, dtype=bool), "past crises' outcomes", 0.5),
@@ -449,18 +492,22 @@ def _reference_projection(
             "fitted_ceiling": float(frame["median"].iloc[-1]),
             "rank": rank,
             "reference_class": ", ".join(ref.episodes),
+            "reference_as_of": ref.as_of,
+            "bound": bound.value if bound is not None else None,
         }
     if estimate is not None:
         binding = float(np.mean(paths[:, -1] > caps))
         if binding >= 0.05:
             notes.append(
                 f"The {who} upper estimate of {format_count(estimate)} binds: without it, "
-                f"{binding:.0%} of the outcomes past crises suggest would exceed it by "
+                f"{binding:.0%} of past crises' outcomes would exceed it by "
                 f"{dates[-1]:%Y-%m-%d}."
             )
+    notes.append(ref.describe())
+    notes.append(_bound_sentence(bound, bound_note, binds))
     return Projection(
         frame=pd.concat(frames, ignore_index=True),
-        observed=series.assign(value=series["value"])[["date", "value"]].reset_index(drop=True),
+        observed=series[["date", "value"]].reset_index(drop=True),
         by="scenario",
         levels=tuple(levels),
         details=details,
@@ -470,9 +517,17 @@ def _reference_projection(
     )
 
 
+def _bound_sentence(bound: Bound | None, said: str, binds: bool) -> str:
+    """What the physical bound was, and whether any draw reached it."""
+    if bound is None:
+        return said
+    return said[:-1] + (": some outcomes reach it and are held there." if binds else
+                        "; no outcome reaches it.")  # fmt: skip
+
+
 def _cap(estimate: float, latest: float, ranks: np.ndarray) -> np.ndarray:
     """The reading of an upper estimate at each rank: latest + room x a log-normal factor."""
-    return latest + (estimate - latest) * np.exp(CEILING_SD_LOG * norm.ppf(ranks))
+    return latest + (estimate - latest) * np.exp(CEILING_SD_LOG * ndtri(ranks))
 
 
 def _spread(central, fit, paths, totals):

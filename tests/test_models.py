@@ -39,7 +39,7 @@ def test_every_model_meets_the_contract(name, series_100_days):
     # Scenario projections answer with scenarios (low / central / high), the others by model.
     assert proj.by == ("scenario" if name == "scenario" else "model")
     assert list(proj.frame.columns) == [
-        "date", proj.by, "mean", "median", "lo_80", "hi_80", "lo_95", "hi_95",
+        "date", proj.by, "median", "lo_80", "hi_80", "lo_95", "hi_95", "mean",
     ]  # fmt: skip
     last = series_100_days["value"].iloc[-1]
     for _, frame in proj.frame.groupby(proj.by, sort=False):

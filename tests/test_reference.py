@@ -52,19 +52,64 @@ def test_a_held_aside_crisis_is_not_in_the_reference_class():
     assert not any(word in i for i in episodes.ids() for word in held_aside)
 
 
-def test_the_left_out_episode_never_reaches_the_prior():
-    series = {i: episodes.total(i) for i in episodes.ids()}
-    honest = learn(series, exclude=["mali2012"])
+#: A small class (onsets, a plateau, a stock, a flow, crossings), enough to learn from quickly.
+SMALL_CLASS = ("burundi2015", "mali2012", "nigeria2016", "kosovo_1999_albania_border",
+               "libya_2011_outflows", "somalia_2016_17_drought_prmn")  # fmt: skip
+
+
+def test_the_own_crisis_never_reaches_the_class():
+    from forecast.reference import own_crisis
+
+    mali = forecast.as_of(episodes.total("mali2012"), "2012-06-30")
+    # The crisis being forecast is found by its origin and dates, with no id passed.
+    assert own_crisis(mali) == ("mali2012",)
+    assert own_crisis(forecast.as_of(episodes.total("ukraine2022"), "2022-03-15")) == (
+        "ukraine2022",
+    )
+    # Nigeria 2016-21 and Nigeria 2022-23 are two crises: a 2016 series leaves out only its own.
+    assert own_crisis(forecast.as_of(episodes.total("nigeria2016"), "2016-06-30")) == (
+        "nigeria2016",
+    )
+    series = {i: episodes.total(i) for i in SMALL_CLASS}
+    honest = learn(series, exclude=own_crisis(mali))
     poisoned = dict(series)
     poisoned["mali2012"] = series["mali2012"].assign(value=series["mali2012"]["value"] * 50)
     assert "mali2012" not in honest.episodes and "mali2012" not in honest.rows
-    np.testing.assert_array_equal(
-        honest.coefficients, learn(poisoned, exclude=["mali2012"]).coefficients
-    )
+    again = learn(poisoned, exclude=own_crisis(mali))
+    for name in ("coefficients", "spread", "z_range", "surge_share", "feature_range"):
+        np.testing.assert_array_equal(getattr(honest, name), getattr(again, name))
     # ... while the same change, on an episode that is learnt from, does move it.
     assert not np.array_equal(
         honest.coefficients, learn(poisoned, exclude=["burundi2015"]).coefficients
     )
+
+
+def test_a_class_as_of_a_date_learns_nothing_published_after_it():
+    series = {i: episodes.total(i) for i in SMALL_CLASS}
+    cut = pd.Timestamp("2015-06-30")
+    honest = learn(series, exclude=["burundi2015"], as_of=cut)
+    # Everything reported after the cut-off is multiplied by 50: the class does not move.
+    later = {
+        i: frame.assign(value=np.where(frame["date"] > cut, frame["value"] * 50, frame["value"]))
+        for i, frame in series.items()
+    }
+    again = learn(later, exclude=["burundi2015"], as_of=cut)
+    np.testing.assert_array_equal(honest.coefficients, again.coefficients)
+    np.testing.assert_array_equal(honest.spread, again.spread)
+    # Somalia 2016-17 began after the cut-off: not in the class; Mali 2012 had ended: in it.
+    assert "somalia_2016_17_drought_prmn" not in honest.episodes
+    assert "mali2012" in honest.episodes and honest.as_of == "2015-06-30"
+
+
+def test_a_forecast_as_of_a_date_says_which_class_it_held():
+    ukraine = forecast.as_of(episodes.total("ukraine2022"), "2022-03-15")
+    proj = forecast.project(ukraine, horizon=30, as_of="2022-03-15")
+    held = proj.details["central"]["reference_class"].split(", ")
+    assert "ukraine2022" not in held
+    # Gaza 2023 and Nagorno-Karabakh 2023 had not happened on 15 March 2022.
+    assert "gaza_2023_24_idps" not in held and "nagorno_karabakh_2023_armenia" not in held
+    assert proj.details["central"]["reference_as_of"] <= "2022-03-15"
+    assert "The reference class held" in proj.summary()
 
 
 def test_an_early_surge_is_not_extrapolated_without_bound():
@@ -122,11 +167,13 @@ def messy_series(draw):
 def test_messy_series_give_ordered_scenarios_and_growing_quantiles(series):
     proj = forecast.project(series, horizon=30, draws=300)
     frame = proj.frame.pivot(index="date", columns="scenario")
+    stock = series["kind"].iloc[0] == "stock"
     for column in ("median", "lo_80", "hi_80", "lo_95", "hi_95"):
         assert (frame[column]["low"] <= frame[column]["central"] + 1e-6).all()
         assert (frame[column]["central"] <= frame[column]["high"] + 1e-6).all()
         for scenario in ("low", "central", "high"):
-            assert np.all(np.diff(frame[column][scenario]) >= -1e-6)
+            if not stock:  # a running total never falls; people present (a stock) may leave
+                assert np.all(np.diff(frame[column][scenario]) >= -1e-6)
     fell = bool((series["value"].diff() < 0).any())
     assert ("Revised down" in proj.summary()) == fell
 
@@ -152,10 +199,12 @@ def _check_messy(name, series):
         assert MODELS[name].min_points > 2
         return
     frame = proj.frame
-    # Each scenario (the scenario model's low / central / high) or model on its own.
+    # Each scenario (the scenario model's low / central / high) or model on its own; the
+    # scenario projection of a stock (people present) may fall, every other forecast grows.
+    grows = not (name == "scenario" and series["kind"].iloc[0] == "stock")
     for _, rows in frame.groupby(proj.by, sort=False):
         for column in ("median", "lo_80", "hi_80", "lo_95", "hi_95"):
-            assert np.all(np.diff(rows[column]) >= -1e-6)
+            assert np.all(np.diff(rows[column]) >= -1e-6) or not grows
     assert (frame["lo_95"] <= frame["lo_80"] + 1e-6).all()
     assert (frame["hi_80"] <= frame["hi_95"] + 1e-6).all()
     if (series["value"].diff() < 0).any():
@@ -166,15 +215,19 @@ def test_the_default_reference_class_is_kept_on_disk_and_read_back(tmp_path, mon
     from forecast import reference
 
     learnt = reference.ReferenceClass(
-        np.arange(24.0).reshape(2, 3, 4), ("a", "b"), np.zeros((2, 4)), np.ones((2, 2)),
-        {"a": 3, "b": 4},
+        np.arange(72.0).reshape(2, 3, 3, 4), ("a", "b"), np.zeros((2, 4)), np.ones((2, 3)),
+        np.zeros((2, 3, 2)), np.full((2, 5), np.nan), {"a": 3, "b": 4}, "2021-12-31",
     )  # fmt: skip
     calls = []
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setattr(reference, "learn", lambda exclude: calls.append(exclude) or learnt)
-    first = reference.default.__wrapped__(("x",))
-    again = reference.default.__wrapped__(("x",))
+    monkeypatch.setattr(
+        reference, "learn", lambda exclude, as_of: calls.append((exclude, as_of)) or learnt
+    )
+    first = reference.default.__wrapped__(("x",), "2021-12-31")
+    again = reference.default.__wrapped__(("x",), "2021-12-31")
     assert len(calls) == 1  # the second process-worth of work read the file
     np.testing.assert_array_equal(again.coefficients, learnt.coefficients)
+    np.testing.assert_array_equal(again.surge_share, learnt.surge_share)
     assert again.episodes == ("a", "b") and again.rows == {"a": 3, "b": 4}
+    assert again.as_of == "2021-12-31"
     assert first is learnt and list((tmp_path / "forecast").glob("reference-*.npz"))

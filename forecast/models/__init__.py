@@ -82,6 +82,7 @@ def forecast(
     draws: int = 1000,
     seed: int = 0,
     on_decrease: str = "revise",
+    population: float | None = None,
 ) -> Projection:
     """Forecast one series with one time-series model (or the ensemble).
 
@@ -102,11 +103,14 @@ def forecast(
     on_decrease
         ``"revise"`` (default): a total that falls is modelled as a non-decreasing true total
         seen through reporting noise, and the projection's notes say so; ``"error"``: refuse.
+    population
+        The origin's population where the bundled table cannot name it (a region, a city);
+        no quantile exceeds what the origin could supply (`forecast.populations`).
 
     Returns
     -------
     Projection
-        Cumulative persons per day, labelled by model.
+        Cumulative persons per day, labelled by model; the point forecast is the ``median``.
 
     Examples
     --------
@@ -116,8 +120,10 @@ def forecast(
     ...                              destination="All neighbouring countries (UNHCR total)")
     >>> proj = forecast.forecast(forecast.as_of(one, "2022-04-30"), model="naive", horizon=30)
     >>> list(proj.frame.columns)
-    ['date', 'model', 'mean', 'median', 'lo_80', 'hi_80', 'lo_95', 'hi_95']
+    ['date', 'model', 'median', 'lo_80', 'hi_80', 'lo_95', 'hi_95', 'mean']
     """
     check_levels(levels, ModelError)  # before any fitting
-    fitted = make_model(model).clone().fit(counts, X, on_decrease=on_decrease)
+    fitted = (
+        make_model(model).clone().fit(counts, X, on_decrease=on_decrease, population=population)
+    )
     return fitted.predict(horizon, X_future, levels=levels, draws=draws, seed=seed)

@@ -27,6 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..checks import check_draws, check_horizon, check_levels
 from ..data.transform import series_label
 from ..errors import ModelError
+from ..populations import bound_for, clip_paths
 from ..projection import Projection, summarise_paths
 from ..revisions import Revisions, cumulative_reports, monotone
 
@@ -66,7 +67,12 @@ class Forecaster(BaseEstimator):
     # -- public wrapper ------------------------------------------------------------------------
 
     def fit(
-        self, y: pd.DataFrame, X: pd.DataFrame | None = None, *, on_decrease: str = "revise"
+        self,
+        y: pd.DataFrame,
+        X: pd.DataFrame | None = None,
+        *,
+        on_decrease: str = "revise",
+        population: float | None = None,
     ) -> Forecaster:
         """Fit to one series in the counts schema (cumulative, flow or stock; any spacing).
 
@@ -80,8 +86,13 @@ class Forecaster(BaseEstimator):
         on_decrease
             ``"revise"``: a total that falls is read as a non-decreasing true total seen
             through reporting noise (`forecast.revisions`); ``"error"``: a fall raises.
+        population
+            The origin's population where the bundled table cannot name it; every forecast
+            is bounded by what the origin could supply (`forecast.populations`).
         """
         self.reported_, reports, self.revisions_ = _reports(y, on_decrease)
+        self.population_ = population
+        self.bound_, self.bound_note_ = bound_for(y, population=population)
         self.published_last_ = float(self.reported_["value"].iloc[-1])
         report_dates = pd.DatetimeIndex(reports["date"])
         days = (report_dates - report_dates[0]) / pd.Timedelta(days=1)
@@ -127,10 +138,11 @@ class Forecaster(BaseEstimator):
         frame = summarise_paths(samples, dates, levels)
         frame.insert(1, "model", self.name)
         observed = self.reports_[["date", "value"]].reset_index(drop=True)
+        notes = [self.revisions_.describe()] if self.revisions_.count else []
         return Projection(
             frame, observed, by="model", levels=tuple(levels),
             details={self.name: self._details()},
-            notes=[self.revisions_.describe()] if self.revisions_.count else [],
+            notes=[*notes, self.bound_note_],
             series=self.label_, samples={self.name: samples},
         )  # fmt: skip
 
@@ -163,9 +175,12 @@ class Forecaster(BaseEstimator):
         if np.isnan(raw).any():
             # A NaN is a model failing, never a forecast of zero people.
             raise ModelError(f"{self.name} produced NaN forecasts on this series")
-        return totals_from_draws(
+        totals = totals_from_draws(
             raw, self.last_value_, flow_cap(self.flows_), cumulative=self.predicts_cumulative
         )
+        # No draw of any model above what the origin could supply; a total already above it
+        # (a bound too low for this origin: pass population=) is held where it is.
+        return clip_paths(totals, self.bound_, floor=self.last_value_)
 
     # -- what a model implements --------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..reference import ReferenceClass, default, state
+from ..reference import ReferenceClass, for_series, state
 from .base import Forecaster
 
 
@@ -19,9 +19,13 @@ class ReferenceClassModel(Forecaster):
     Parameters
     ----------
     exclude
-        Episode ids left out of the reference class (leave-one-episode-out evaluation).
+        Episode ids left out of the reference class (leave-one-episode-out evaluation), besides
+        the series' own crisis, which is always left out (`forecast.reference.for_series`).
     reference
         A reference class learnt elsewhere (`forecast.reference.learn`); overrides `exclude`.
+    as_of
+        Learn only from what was published by this date (default: every report of every other
+        crisis); `forecast.backtest` sets it at each origin.
 
     Examples
     --------
@@ -38,16 +42,26 @@ class ReferenceClassModel(Forecaster):
     predicts_cumulative = True
 
     def __init__(
-        self, exclude: tuple[str, ...] = (), reference: ReferenceClass | None = None
+        self,
+        exclude: tuple[str, ...] = (),
+        reference: ReferenceClass | None = None,
+        as_of: str | None = None,
     ) -> None:
         self.exclude = exclude
         self.reference = reference
+        self.as_of = as_of
 
     def _fit(self, flows: np.ndarray, X: np.ndarray | None) -> None:
         reports = self.reports_
         days = (reports["date"] - reports["date"].iloc[0]).dt.days.to_numpy(dtype=float)
-        self.reference_ = self.reference or default(tuple(sorted(self.exclude)))
-        self.state_ = state(days, reports["value"].to_numpy(dtype=float), self.published_last_)
+        self.reference_ = self.reference or for_series(
+            self.reported_, as_of=self.as_of, exclude=tuple(self.exclude)
+        )
+        self.state_ = state(
+            days, reports["value"].to_numpy(dtype=float), self.published_last_,
+            stock=str(self.reported_["kind"].iloc[0]) == "stock",
+            bound=self.bound_.value if self.bound_ is not None else None,
+        )  # fmt: skip
 
     def _predict(self, horizon, draws, rng, X_future):
         paths, _ = self.reference_.sample(self.state_, horizon, draws)

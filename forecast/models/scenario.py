@@ -34,6 +34,9 @@ class ScenarioModel(Forecaster):
         error, as in `forecast.project`, never silently dropped.
     scenarios
         Your own scenarios, or None for the default low / central / high.
+    as_of
+        The date the forecast is made as of: the reference class learns only from what was
+        published by then (`forecast.project`); `forecast.backtest` sets it at each origin.
 
     Examples
     --------
@@ -55,10 +58,12 @@ class ScenarioModel(Forecaster):
         curve: str = "reference",
         ceiling: float | None = None,
         scenarios: Sequence[Scenario] | None = None,
+        as_of: str | None = None,
     ) -> None:
         self.curve = curve
         self.ceiling = ceiling
         self.scenarios = scenarios
+        self.as_of = as_of
 
     def _fit(self, flows: np.ndarray, X: np.ndarray | None) -> None:
         # Nothing is learnt from the series beyond what `fit` keeps: the projection is drawn
@@ -75,6 +80,7 @@ class ScenarioModel(Forecaster):
             return project(
                 self.reported_, horizon=horizon, ceiling=self.ceiling, scenarios=self.scenarios,
                 curve=self.curve, levels=levels, draws=draws, seed=seed,
+                population=self.population_, as_of=self.as_of,
             )  # fmt: skip
         except (ScenarioError, DataError) as exc:  # one error type for a model that cannot run
             raise ModelError(f"{self.name}: {exc}") from None

@@ -199,6 +199,9 @@ def build(
         scenarios=list(config.scenarios) if config.scenarios else None,
         curve=config.curve,
         levels=config.levels,
+        # What an analyst could have known that day: the reference class learns only from
+        # what was published by the report's date.
+        as_of=report_date,
     )
     projection.series = series_name(config)
     notes.extend(projection.notes)

@@ -1,0 +1,119 @@
+"""Physical bounds and the shape of the default distribution: no quantile above what the origin
+could supply, a date's forecast independent of the horizon asked, a median untouched by the far
+tails, and stocks that may fall."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import forecast
+from forecast import episodes, populations
+from forecast.reference import ReferenceClass, for_series
+
+
+def _series(values, origin="Tuvalu", kind="cumulative", measure="cumulative_arrivals", step=1):
+    dates = pd.date_range("2023-01-01", periods=len(values), freq=f"{step}D")
+    return pd.DataFrame(
+        {"date": dates, "origin": origin, "destination": "Fiji", "measure": measure,
+         "kind": kind, "value": np.asarray(values, dtype=float), "source": "synthetic"}
+    )  # fmt: skip
+
+
+@st.composite
+def shaped_series(draw):
+    """Rising, flat, falling or stepped series, daily or every few days."""
+    n = draw(st.integers(min_value=3, max_value=30))
+    shape = draw(st.sampled_from(["rising", "flat", "falling", "stepped"]))
+    start = draw(st.floats(100.0, 3000.0))
+    if shape == "rising":
+        values = start * np.exp(np.cumsum(np.full(n, draw(st.floats(0.01, 0.4)))))
+    elif shape == "flat":
+        values = np.full(n, start)
+    elif shape == "falling":
+        values = start * np.exp(-np.cumsum(np.full(n, draw(st.floats(0.001, 0.05)))))
+    else:
+        values = np.full(n, start)
+        values[draw(st.integers(1, n - 1)) :] *= draw(st.floats(1.5, 4.0))
+    kind = "stock" if shape == "falling" else draw(st.sampled_from(["cumulative", "stock"]))
+    return _series(np.round(values), kind=kind, step=draw(st.sampled_from([1, 3, 7])))
+
+
+def test_the_bound_comes_from_the_origins_population():
+    # Tuvalu: 9,646 people in 2024 (World Bank, data/populations/country_population.csv); a
+    # count of arrivals (movements) is bounded by everyone, once.
+    bound, said = populations.bound_for(_series([100, 200, 300]))
+    assert bound.value == 9_816.0  # the 2023 figure: the series' year
+    assert "Tuvalu" in said and "9,820" in said
+    # Refugees abroad: the largest share of a country ever displaced abroad, Equatorial Guinea
+    # 1977 (120,000 of 276,779, data/populations/README.md).
+    abroad, _ = populations.bound_for(_series([100, 200], measure="refugees_registered"))
+    assert abroad.value == pytest.approx(9_816 * 120_000 / 276_779, rel=1e-3)
+
+
+def test_an_origin_no_country_matches_is_said_and_population_bounds_it():
+    bound, said = populations.bound_for(_series([1, 2, 3], origin="Atlantis"))
+    assert bound is None and "population=" in said
+    bound, said = populations.bound_for(_series([1, 2, 3], origin="Atlantis"), population=5000)
+    assert bound.value == 5000.0 and "the population given" in said
+    # A part of a country is bounded by the country, and the note says so.
+    mosul = episodes.total("iraq_mosul_2016_17_idps_dtm")
+    bound, said = populations.bound_for(mosul)
+    assert bound.population > 30e6 and "Pass population=" in said
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(series=shaped_series(), model=st.sampled_from(["scenario", "naive", "drift", "reference"]))
+def test_no_quantile_of_any_model_exceeds_the_population_bound(series, model):
+    bound = float(series["value"].max()) * 1.3  # a small origin: the bound can bind
+    proj = forecast.forecast(series, model=model, horizon=120, population=bound, draws=200)
+    for column in ("median", "lo_80", "hi_80", "lo_95", "hi_95", "mean"):
+        assert (proj.frame[column] <= bound * (1 + 1e-9)).all(), column
+    assert any("Bound: at most" in note for note in proj.notes)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(series=shaped_series(), short=st.integers(1, 60), long=st.integers(61, 200))
+def test_a_dates_quantiles_do_not_depend_on_the_horizon_asked(series, short, long):
+    ceiling = float(series["value"].iloc[-1]) * 3
+    ask = {"ceiling": ceiling, "draws": 300, "population": 1e9}
+    near = forecast.project(series, horizon=short, **ask).frame
+    far = forecast.project(series, horizon=long, **ask).frame
+    far = far[far["date"] <= near["date"].max()].reset_index(drop=True)
+    pd.testing.assert_frame_equal(near.reset_index(drop=True), far)
+
+
+def test_the_median_never_moves_when_a_far_tail_changes():
+    ukraine = forecast.as_of(episodes.total("ukraine2022"), "2022-03-15")
+    ref = for_series(ukraine)
+    fatter = np.array(ref.coefficients)
+    fatter[..., -1, 0] += 1.0  # the 97.5% quantile lines e (2.7) times as far out
+    wider = ReferenceClass(
+        fatter, ref.episodes, ref.feature_range, ref.spread, ref.z_range, ref.surge_share
+    )
+    # With an odd number of draws the median is the middle draw, at rank one half exactly:
+    # the 50% quantile line, whatever the lines around it do.
+    base = forecast.project(ukraine, horizon=90, reference=ref, draws=999).frame
+    tail = forecast.project(ukraine, horizon=90, reference=wider, draws=999).frame
+    central = base["scenario"] == "central"  # low and high are themselves fifths of the tails
+    pd.testing.assert_series_equal(base["median"][central], tail["median"][central])
+    assert (tail["hi_95"] >= base["hi_95"] - 1e-6).all()
+    assert (tail["hi_95"] > base["hi_95"] + 1.0).any()
+
+
+def test_a_stock_on_a_plateau_gets_a_lower_band_below_its_latest_figure():
+    # Refugees from Nigeria registered in Cameroon, Niger and Chad: flat near 340,000 from
+    # September 2022; past crises' stocks at that stage fell (re-verification) as often as not.
+    nigeria = forecast.as_of(episodes.total("nigeria2022"), "2022-11-30")
+    proj = forecast.project(nigeria, horizon=90)
+    central = proj.frame[proj.frame["scenario"] == "central"]
+    latest = float(nigeria["value"].iloc[-1])
+    assert central["lo_80"].iloc[-1] < latest
+    assert central["median"].iloc[-1] == pytest.approx(latest, rel=0.15)
+
+
+def test_the_point_forecast_is_the_median_and_comes_first():
+    proj = forecast.project(_series([100, 400, 900, 1500, 2000]), horizon=10)
+    assert list(proj.frame.columns)[:3] == ["date", "scenario", "median"]
+    assert "median" in proj.summary() or "central:" in proj.summary()
