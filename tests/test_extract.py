@@ -225,3 +225,24 @@ def test_percentages_only_when_asked():
 def test_bad_published_date_is_a_clear_error():
     with pytest.raises(ValueError, match="published must be a date"):
         forecast.extract_figures("5 people fled", published="last week")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    whole=st.integers(1, 999),
+    tenths=st.integers(1, 9),
+    style=st.sampled_from(["{w}.{t} million", "{w},{t} millions", "{w}.{t}m", "{w}.{t}million"]),
+)
+def test_a_decimal_before_a_scale_is_read_as_written(whole, tenths, style):
+    # "20.6 million" once read as 2: the digits before the point were cut to the first one.
+    text = f"Officials said {style.format(w=whole, t=tenths)} people have been displaced."
+    figures = forecast.extract_figures(text, published="2024-01-10")
+    assert figures["value"].tolist() == [pytest.approx((whole + tenths / 10) * 1e6)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.integers(1_000_000, 999_999_999), style=st.sampled_from([",", ".", " "]))
+def test_a_grouped_count_is_read_as_written(value, style):
+    written = f"{value:,}".replace(",", style)
+    figures = forecast.extract_figures(f"In all, {written} people fled.", published="2024-01-10")
+    assert figures["value"].tolist() == [float(value)]

@@ -61,8 +61,8 @@ _NUMBER = re.compile(
             |\d{{1,3}}(?:\.\d{{3}}){{2,}}(?![,.]?\d)                     # 1.500.000
             |\d{{1,3}}(?:[ \u00a0\u2009\u202f]\d{{3}})+(?![,.]?\d)      # 1 500 000
             |\d{{1,3}}\.\d{{3}}(?![,.]?\d)(?!\s*(?:{_SCALE}|k|m|mn|mln|bn|b)\b)  # 500.000
-            |\d+(?![,.]\d)
-            |(?P<decimal>\d+[.,]\d+)(?=\s*(?:{_SCALE}|k|m|mn|mln|bn|b)\b)     # 1,5 million
+            |\d+(?![,.]?\d)                    # never the first digits of a longer number
+            |(?P<decimal>\d+[.,]\d+)(?=\s*(?:(?:{_SCALE})s?|k|m|mn|mln|bn|b)\b)  # 1,5 million
             |\d+\.\d+(?![,.]?\d))
         (?:\s*(?P<dscale>{_SCALE})s?\b|(?P<short>k|m|mn|mln|bn|b)\b)?)
     |(?P<words>\b(?:(?:{_WORD})(?:(?:\s+and\s+|\s+|-)(?:{_WORD}|{_SCALE}))*
