@@ -7,14 +7,15 @@ from typing import Any
 
 import pandas as pd
 
-from .scenarios import Scenario, project
+from .revisions import cumulative_reports
+from .scenarios import project
 
 
-def explore_scenarios(
-    counts: pd.DataFrame, *, ceiling: float, horizon: int = 90, curve: str = "loglogistic"
-) -> Any:
+def explore_scenarios(counts: pd.DataFrame, *, ceiling: float, horizon: int = 90) -> Any:
     """Sliders for the ceiling (as a multiple of the given one) and the horizon that redraw the
-    scenario chart; without ipywidgets, the chart for the given values.
+    default projection's chart (`forecast.project`: the one above it in a notebook, with the
+    upper estimate moved); without ipywidgets, the chart for the given values. A ceiling the
+    total has already passed is dropped, and the chart's notes say the data alone were used.
 
     Returns
     -------
@@ -34,12 +35,11 @@ def explore_scenarios(
     True
     """
 
+    latest = float(cumulative_reports(counts)["value"].iloc[-1])
+
     def figure(multiple: float = 1.0, days: int = horizon):
         value = ceiling * multiple
-        scenario = Scenario(
-            f"ceiling {value / 1e6:.1f}M", curve, value, "fixed", assumptions="chosen by slider"
-        )
-        return project(counts, horizon=days, scenarios=[scenario], draws=300).plot()
+        return project(counts, horizon=days, ceiling=value if value > latest else None).plot()
 
     try:
         import ipywidgets
