@@ -4,7 +4,7 @@ Read reported counts (:func:`read_counts`), keep every vintage (:class:`Archive`
 scenario and time-series models whose projections land in notebooks, scripts and PDF reports.
 """
 
-from . import episodes, reference
+from . import episodes, populations, reference
 from ._version import __version__
 from .archive import Archive
 from .backtest import backtest, skill_table
@@ -46,6 +46,7 @@ __all__ = [
     "list_series",
     "load_scenarios",
     "model_inputs",
+    "populations",
     "project",
     "read_counts",
     "reference",

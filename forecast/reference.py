@@ -440,7 +440,12 @@ def learn(
     if len(frames) < 2:
         raise DataError(
             "a reference class needs at least two episodes with 4 reports or more"
-            + (f" published by {cut:%Y-%m-%d}" if cut is not None else "")
+            + (
+                f" published by {cut:%Y-%m-%d}; fewer past crises were; leave as_of out to "
+                "learn from every other crisis, with what was published later"
+                if cut is not None
+                else ""
+            )
         )
     table = pd.concat(frames, ignore_index=True)
     names = _names()
