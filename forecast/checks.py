@@ -7,6 +7,7 @@ refuse the same absurd request with the same words, before any work starts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -117,3 +118,61 @@ def check_values(counts: pd.DataFrame) -> None:
             column="date",
             value=f"{twice:%Y-%m-%d}",
         )
+
+
+_ISO = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+_DAY_MONTH = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def iso_timestamp(value: object, name: str = "date") -> pd.Timestamp:
+    """A date (or moment) given as text, read only when written the ISO way.
+
+    ``04/03/2022`` is the 4th of March to half the world and the 3rd of April to the other half;
+    reading it either way silently could hand an analyst a month of later data. Text must be
+    ``YYYY-MM-DD`` (optionally with a time, ``T10:30``, and a zone); a date, datetime or
+    Timestamp object passes as it is.
+
+    Examples
+    --------
+    >>> str(iso_timestamp("2022-03-04"))
+    '2022-03-04 00:00:00'
+    >>> iso_timestamp("04/03/2022", "--as-of")  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    forecast.errors.DataError: --as-of: '04/03/2022' is ambiguous; write the date as
+    YYYY-MM-DD (2022-03-04 for 4 March, 2022-04-03 for 3 April)
+    """
+    if not isinstance(value, str):
+        try:
+            stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+        except (ValueError, TypeError):
+            raise DataError(f"{name}: not a date: {value!r}; expected YYYY-MM-DD") from None
+        if pd.isna(stamp):
+            raise DataError(f"{name}: not a date: {value!r}; expected YYYY-MM-DD")
+        return stamp
+    text = value.strip()
+    if not _ISO.fullmatch(text):
+        both = _DAY_MONTH.fullmatch(text)
+        if both:
+            first, second, year = (int(g) for g in both.groups())
+            readings = []
+            for day, month in ((first, second), (second, first)):
+                try:
+                    moment = pd.Timestamp(year=year, month=month, day=day)
+                except ValueError:
+                    continue
+                readings.append(f"{moment:%Y-%m-%d} for {moment.day} {moment:%B}")
+            readings = sorted(set(readings))
+            if len(readings) == 1:
+                raise DataError(
+                    f"{name}: {value!r} is not a date written YYYY-MM-DD; write {readings[0]}"
+                )
+            hint = f" ({', '.join(readings)})" if readings else ""
+            raise DataError(f"{name}: {value!r} is ambiguous; write the date as YYYY-MM-DD{hint}")
+        raise DataError(f"{name}: {value!r} is not a date written YYYY-MM-DD (e.g. 2022-03-05)")
+    try:
+        return pd.Timestamp(text)
+    except ValueError:
+        raise DataError(f"{name}: {value!r} is not a real date (YYYY-MM-DD)") from None

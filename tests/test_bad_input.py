@@ -199,3 +199,28 @@ def test_a_cumulative_name_whose_values_swing_like_flows_is_refused():
     )
     with pytest.raises(forecast.DataError, match=r"falls at 3 of its 5 reports"):
         forecast.read_counts(io.StringIO(csv))
+
+
+@pytest.mark.parametrize("written", ["04/03/2022", "03-04-2022", "4.3.2022"])
+def test_an_ambiguous_date_is_refused_naming_both_iso_readings(written, ukraine_total):
+    with pytest.raises(forecast.DataError, match=r"2022-03-04 for 4 March.*2022-04-03 for 3 April"):
+        forecast.as_of(ukraine_total, written)
+    with pytest.raises(forecast.DataError, match="YYYY-MM-DD"):
+        forecast.extract_figures("More than 500,000 people fled.", published=written)
+
+
+def test_an_ambiguous_as_of_on_the_command_line_exits_2_and_writes_nothing(tmp_path, capsys):
+    from forecast.cli import main
+
+    code = main(["report", "examples/ukraine-2022.toml", "--as-of", "04/03/2022",
+                 "--out", str(tmp_path)])  # fmt: skip
+    assert code == 2
+    assert "2022-03-04 for 4 March" in capsys.readouterr().err
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_a_date_with_one_reading_is_still_written_iso():
+    from forecast.checks import iso_timestamp
+
+    with pytest.raises(forecast.DataError, match="write 2022-03-13 for 13 March"):
+        iso_timestamp("13/03/2022", "--as-of")

@@ -223,7 +223,9 @@ def test_percentages_only_when_asked():
 
 
 def test_bad_published_date_is_a_clear_error():
-    with pytest.raises(ValueError, match="published must be a date"):
+    with pytest.raises(
+        forecast.DataError, match=r"published: .last week. is not a date written YYYY-MM-DD"
+    ):
         forecast.extract_figures("5 people fled", published="last week")
 
 

@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 
+from ..checks import iso_timestamp
 from ..errors import DataError
 from .validate import SERIES_KEY
 
@@ -260,10 +261,7 @@ def cutoff(moment: object) -> pd.Timestamp:
     '2022-03-05 00:00:00.000001'
     """
     text = moment.strip() if isinstance(moment, str) else moment
-    try:
-        stamp = pd.Timestamp(text)
-    except (ValueError, TypeError):
-        raise ValueError(f"not a date or moment: {moment!r}; expected e.g. 2022-03-05") from None
+    stamp = iso_timestamp(text, "as-of date")
     if isinstance(moment, str):
         day = re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
     elif isinstance(moment, dt.date) and not isinstance(moment, dt.datetime):

@@ -48,6 +48,7 @@ import warnings
 
 import pandas as pd
 
+from ..checks import iso_timestamp
 from ..errors import DataWarning
 from .context import (
     COUNTED,
@@ -195,10 +196,7 @@ def _quote(sentence: str, start: int, end: int) -> str:
 def _as_date(value: str | dt.date | None, name: str) -> dt.date | None:
     if value is None or value == "":
         return None
-    try:
-        return pd.Timestamp(value).date()
-    except (ValueError, TypeError):
-        raise ValueError(f"{name} must be a date such as 2022-02-28, not {value!r}") from None
+    return iso_timestamp(value, name).date()
 
 
 def _figures_in(sentence, offset, published, event_start, source, percentages):

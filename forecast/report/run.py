@@ -33,6 +33,8 @@ from pathlib import Path
 import pandas as pd
 
 from .._version import __version__
+from ..checks import iso_timestamp
+from ..errors import DataError
 from ..formatting import format_count
 from . import render, sources
 from .build import build, file_digest
@@ -131,9 +133,9 @@ def _requested(as_of: dt.date | str | None) -> dt.date | None:
     if as_of is None:
         return None
     try:
-        return pd.Timestamp(as_of).date()
-    except (ValueError, TypeError):
-        raise ConfigError(f"--as-of must be a date such as 2022-03-15, not {as_of!r}") from None
+        return iso_timestamp(as_of, "--as-of").date()
+    except DataError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _report_date(as_of: dt.date | str | None) -> dt.date:
