@@ -382,3 +382,19 @@ def test_a_later_report_says_how_the_earlier_forecast_fared(tmp_path):
     assert row in text
     assert f"{reported / 1e6:.1f} million {inside}" in text
     assert "+7 days: " + ("1 of 1 inside" if inside == "yes" else "0 of 1 inside") in text
+
+
+def test_the_scenario_table_formats_small_and_round_counts_with_the_one_formatter():
+    # A crisis of about 400 people once read "0k (0k-0k)", and 999,999 read "1000k".
+    import datetime as dt
+
+    from forecast.projection import Projection
+    from forecast.report.build import _scenarios
+
+    dates = pd.to_datetime(["2024-01-08", "2024-01-31"])
+    frame = pd.DataFrame({"date": dates, "scenario": "central", "median": [412.0, 999_999.0],
+                          "lo_80": [380.0, 990_000.0], "hi_80": [455.0, 1_000_400.0]})  # fmt: skip
+    observed = pd.DataFrame({"date": pd.to_datetime(["2024-01-01"]), "value": [400.0]})
+    projection = Projection(frame, observed, "scenario", (0.8,))
+    table = _scenarios(projection, dt.date(2024, 1, 1), (7, 30))
+    assert table[0]["cells"] == ["412 (380-455)", "1.0M (990k-1.0M)"]

@@ -23,6 +23,7 @@ from ..data import as_of, read_counts
 from ..data.transform import select_series, to_cumulative
 from ..errors import DataError, DataWarning, ModelError, ScenarioError
 from ..extract import Ceiling, extract_figures, model_inputs
+from ..formatting import short_count
 from ..projection import Projection, format_count
 from ..scenarios import project
 from .config import ReportConfig
@@ -305,7 +306,8 @@ def _scenarios(projection: Projection, report_date: dt.date, horizons) -> list[d
         for horizon in horizons:
             row = rows.loc[pd.Timestamp(report_date) + pd.Timedelta(days=horizon)]
             values.append(
-                f"{_short(row['median'])} ({_short(row['lo_80'])}-{_short(row['hi_80'])})"
+                f"{short_count(row['median'])} "
+                f"({short_count(row['lo_80'])}-{short_count(row['hi_80'])})"
             )
         ceiling = details.get("ceiling")
         table.append(
@@ -320,10 +322,6 @@ def _scenarios(projection: Projection, report_date: dt.date, horizons) -> list[d
             }
         )
     return table
-
-
-def _short(value: float) -> str:
-    return f"{value / 1e6:.2f}M" if value >= 1e6 else f"{value / 1e3:.0f}k"
 
 
 def _skill(config, series, notes) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
