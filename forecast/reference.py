@@ -68,15 +68,20 @@ STAGES = ("early", "late", "plateau")
 PLATEAU_GROWTH = 0.05
 #: Age (days since the first report) up to which a crisis is at its onset.
 EARLY_AGE = 30.0
-#: No quantile may exceed the largest growth the reference class showed at that horizon and
-#: stage by more than this factor (nor fall below the largest fall by more than it): the tails
-#: say what past crises did, not what a quantile line extrapolates to.
+#: Beyond the largest growth the reference class showed at that horizon and stage, quantiles
+#: are compressed smoothly and never exceed it by more than this factor squared (nor fall below
+#: the largest fall by more than this factor): the tails say what past crises did, not what a
+#: quantile line extrapolates to.
 TAIL_MARGIN = 1.5
 #: Surges (the last week's flow carried on would grow the total by at least these multiples of
 #: itself by the horizon) whose growth past crises bound: no quantile of a surge of at least
 #: ``u`` grows by more than `TAIL_MARGIN` times the largest share of that naive growth which
 #: crises surging at least as fast delivered (a large surge has never accelerated much).
 SURGES = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0)
+#: Shares of the population bound already counted from which the class's range of growth is
+#: read apart: a crisis that has displaced a fifth of the people who could go has grown less,
+#: afterwards, than one that has displaced a hundredth.
+DEPLETED = (0.0, 0.01, 0.05, 0.2)
 #: Crises a stage needs at a horizon to learn its own quantile lines there.
 MIN_STAGE_EPISODES = 4
 #: Folds (of whole episodes) for the out-of-crisis calibration of the band widths.
@@ -190,9 +195,10 @@ class ReferenceClass:
         Array (horizons x stages): the factor each quantile's distance from the median is
         scaled by, learnt so that out-of-crisis bands hold (see `_calibrate`).
     z_range
-        Array (horizons x stages x 2): the largest fall and the largest growth (log ratio to
-        the level) the episodes showed at each horizon and stage; no quantile goes beyond them
-        by more than `TAIL_MARGIN`.
+        Array (horizons x stages x depletion x 2): the largest fall and the largest growth (log
+        ratio to the level) the episodes showed at each horizon and stage, among crises at
+        least as far along (`DEPLETED`); no quantile goes beyond them by more than
+        `TAIL_MARGIN`.
     surge_share
         Array (horizons x surges): the largest share of the naive growth delivered by crises
         surging at least as fast as each of `SURGES` (NaN where fewer than two crises surged
@@ -256,16 +262,31 @@ class ReferenceClass:
 
     def _within_range(self, z: np.ndarray, grid: np.ndarray, current: State) -> np.ndarray:
         """Quantiles kept within what the class showed at each horizon and stage (x margin),
-        and a surge's growth within what crises surging as fast delivered (x margin)."""
-        seen = self._interpolated(self.z_range[:, current.stage, :], grid)
+        and a surge's growth within what crises surging as fast delivered (x margin).
+
+        Above what past crises showed, a quantile is compressed smoothly into the margin
+        instead of cut at its edge: the bound holds, and the upper draws keep their order and
+        spread instead of piling up on one value (a band of zero width at its top).
+        """
+        depleted = int(np.searchsorted(DEPLETED, np.exp(current.room), side="right")) - 1
+        seen = self._interpolated(self.z_range[:, current.stage, depleted, :], grid)
         margin = np.log(TAIL_MARGIN)
         low = seen[:, [0]] - margin if current.stock else np.zeros((grid.size, 1))
-        high = seen[:, [1]] + margin
+        # Compression begins at the largest growth seen and never passes it by more than the
+        # margin twice over (for a draw far beyond it); at the margin itself it gives 0.79 of it.
+        start, limit = seen[:, 1], seen[:, 1] + 2 * margin
         naive = max(current.flows[0], 0.0) * grid / max(current.level, 1.0)
         share = self._surge_share(naive, grid)
-        surge = np.log1p(TAIL_MARGIN * share * naive)
-        high = np.minimum(high, np.where(np.isnan(surge), np.inf, surge)[:, None])
-        return np.clip(z, np.minimum(low, 0.0), np.maximum(high, 0.0))
+        surging = ~np.isnan(share)
+        surge_start = np.log1p(np.where(surging, share, 0.0) * naive)
+        surge_limit = np.log1p(TAIL_MARGIN**2 * np.where(surging, share, 0.0) * naive)
+        tighter = surging & (surge_limit < limit)
+        start = np.maximum(np.where(tighter, surge_start, start), 0.0)[:, None]
+        limit = np.maximum(np.where(tighter, surge_limit, limit), 0.0)[:, None]
+        room = np.maximum(limit - start, 1e-12)
+        above = z > start
+        soft = start + room * -np.expm1(-(np.where(above, z, start) - start) / room)
+        return np.maximum(np.where(above, soft, z), np.minimum(low, 0.0))
 
     def _surge_share(self, naive: np.ndarray, grid: np.ndarray) -> np.ndarray:
         """Per day, the largest share of naive growth crises surging as fast delivered (NaN:
@@ -479,19 +500,31 @@ def _episode_bound(episode_id: str, frame: pd.DataFrame) -> float | None:
 
 
 def _z_range(table: pd.DataFrame) -> np.ndarray:
-    """Largest fall and growth (log ratios) per horizon and stage; a stage no episode reached
-    at a horizon takes the range over every stage there, and a horizon none reached the
-    previous horizon's."""
-    out = np.zeros((len(HORIZONS), len(STAGES), 2))
+    """Largest fall and growth (log ratios) per horizon, stage and depletion (`DEPLETED`: crises
+    that had counted at least that share of their population bound); a cell fewer than two
+    crises reached takes the next less depleted one's, a stage no crisis reached at a horizon
+    the range over every stage there, and a horizon none reached the previous horizon's."""
+    out = np.zeros((len(HORIZONS), len(STAGES), len(DEPLETED), 2))
+    share = np.exp(table["room"].to_numpy())
     for i, horizon in enumerate(HORIZONS):
-        at = table[table["horizon"] == horizon]
-        if at.empty:
+        at = table["horizon"].to_numpy() == horizon
+        if not at.any():
             out[i] = out[i - 1] if i else 0.0
             continue
         for k in range(len(STAGES)):
-            here = at[at["stage"] == k]["z"]
-            here = here if len(here) else at["z"]
-            out[i, k] = (here.min(), here.max())
+            stage = at & (table["stage"].to_numpy() == k)
+            stage = stage if stage.any() else at
+            for d, depleted in enumerate(DEPLETED):
+                chosen = stage & (share >= depleted)
+                if d and table["episode"][chosen].nunique() < 2:
+                    out[i, k, d] = out[i, k, d - 1]
+                    continue
+                z = table["z"].to_numpy()[chosen]
+                out[i, k, d] = (z.min(), z.max())
+    # What a total could grow (or a stock fall) by within h days it could within any longer
+    # horizon: the range only widens with the horizon.
+    out[..., 1] = np.maximum.accumulate(out[..., 1], axis=0)
+    out[..., 0] = np.minimum.accumulate(out[..., 0], axis=0)
     return out
 
 
