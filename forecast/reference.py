@@ -289,19 +289,24 @@ class ReferenceClass:
         return np.maximum(np.where(above, soft, z), np.minimum(low, 0.0))
 
     def _surge_share(self, naive: np.ndarray, grid: np.ndarray) -> np.ndarray:
-        """Per day, the largest share of naive growth crises surging as fast delivered (NaN:
-        not a surge, or too few crises surged as fast)."""
-        index = np.searchsorted(SURGES, naive, side="right") - 1
-        at_horizons = np.where(
-            index[:, None] >= 0, self.surge_share[:, np.maximum(index, 0)].T, np.nan
-        )  # days x horizons: each day's surge level read at every fitted horizon
+        """Per day, the largest share of naive growth crises surging as fast delivered, read
+        between the `SURGES` levels in log terms so that it changes smoothly as the naive growth
+        grows with the days (NaN: not a surge, or too few crises surged as fast)."""
+        levels = np.log(np.asarray(SURGES))
+        at = np.log(np.maximum(naive, 1e-12))
+        per_horizon = np.full((len(self.horizons), grid.size), np.nan)
+        for i, row in enumerate(self.surge_share):
+            known = ~np.isnan(row)
+            if known.any():
+                per_horizon[i] = np.interp(at, levels[known], row[known])
+                per_horizon[i, at < levels[known][0]] = np.nan
         logh = np.log(np.asarray(self.horizons, dtype=float))
         position = np.interp(np.log(grid), logh, np.arange(len(self.horizons)))
         low = np.floor(position).astype(int)
         high = np.minimum(low + 1, len(self.horizons) - 1)
-        rows = np.arange(grid.size)
+        days = np.arange(grid.size)
         weight = position - low
-        return (1 - weight) * at_horizons[rows, low] + weight * at_horizons[rows, high]
+        return (1 - weight) * per_horizon[low, days] + weight * per_horizon[high, days]
 
     def sample(self, current: State, days: int, draws: int) -> tuple[np.ndarray, np.ndarray]:
         """Comonotone draws of the total on each day, and the quantile rank of each draw.
