@@ -80,10 +80,17 @@ def _more(
     return Episode(episode_id, origin, what, file, measure, destination, kind, scope, iso3, **extra)
 
 
-_SOMALIA_FLOWS = tuple(
-    (f"new_displacements_month_{reason}", "flow")
-    for reason in ("conflict", "drought", "flood", "other")
-)
+def _prmn(episode_id: str, what: str) -> Episode:
+    """One of the three Somalia PRMN files: new internal displacements per month, the total
+    across reasons (each reason is a flow of its own, read but not learnt from)."""
+    reasons = ("conflict", "drought", "flood", "other")
+    return _more(
+        episode_id, "Somalia", "SOM",
+        f"new internal displacements per month, Somalia {what} (UNHCR PRMN)",
+        "new_displacements_month", "total", "flow", "internal",
+        other_kinds=tuple((f"new_displacements_month_{reason}", "flow") for reason in reasons),
+    )  # fmt: skip
+
 
 _EPISODES = (
     _registered(
@@ -198,39 +205,9 @@ _EPISODES = (
         "stock",
         "internal",
     ),
-    _more(
-        "somalia_2016_17_drought_prmn",
-        "Somalia",
-        "SOM",
-        "new internal displacements per month, Somalia 2016-17 drought (UNHCR PRMN)",
-        "new_displacements_month",
-        "total",
-        "flow",
-        "internal",
-        other_kinds=_SOMALIA_FLOWS,
-    ),
-    _more(
-        "somalia_2018_20_floods_prmn",
-        "Somalia",
-        "SOM",
-        "new internal displacements per month, Somalia 2018-20 floods (UNHCR PRMN)",
-        "new_displacements_month",
-        "total",
-        "flow",
-        "internal",
-        other_kinds=_SOMALIA_FLOWS,
-    ),
-    _more(
-        "somalia_2021_23_drought_prmn",
-        "Somalia",
-        "SOM",
-        "new internal displacements per month, Somalia 2021-23 drought (UNHCR PRMN)",
-        "new_displacements_month",
-        "total",
-        "flow",
-        "internal",
-        other_kinds=_SOMALIA_FLOWS,
-    ),
+    _prmn("somalia_2016_17_drought_prmn", "2016-17 drought"),
+    _prmn("somalia_2018_20_floods_prmn", "2018-20 floods"),
+    _prmn("somalia_2021_23_drought_prmn", "2021-23 drought"),
     _more(
         "burkina_faso_2019_23_idps_conasur",
         "Burkina Faso",

@@ -108,9 +108,10 @@ def _plain(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
+@cache
 def iso3(origin: str) -> tuple[str, str] | None:
     """The ISO3 code of the country an origin names, and how it was matched; None when no
-    country is named.
+    country is named. Cached: every fit of every model asks it of the same few names.
 
     Examples
     --------

@@ -74,9 +74,10 @@ EARLY_AGE = 30.0
 #: quantile line extrapolates to.
 TAIL_MARGIN = 1.5
 #: Surges (the last week's flow carried on would grow the total by at least these multiples of
-#: itself by the horizon) whose growth past crises bound: no quantile of a surge of at least
-#: ``u`` grows by more than `TAIL_MARGIN` times the largest share of that naive growth which
-#: crises surging at least as fast delivered (a large surge has never accelerated much).
+#: itself by the horizon) whose growth past crises bound: beyond the largest share of that
+#: naive growth which crises surging at least as fast delivered, a surge's quantiles are
+#: compressed, and deliver at most `TAIL_MARGIN` squared times it (a large surge has never
+#: accelerated much).
 SURGES = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0)
 #: Shares of the population bound already counted from which the class's range of growth is
 #: read apart: a crisis that has displaced a fifth of the people who could go has grown less,
@@ -136,10 +137,17 @@ class State:
         return np.column_stack(columns)
 
 
-def stage_of(age: float | np.ndarray, growth: float | np.ndarray) -> np.ndarray | int:
-    """Stage index (`STAGES`) from the age in days and the last 28 days' growth share."""
-    stage = np.where(np.asarray(age) <= EARLY_AGE, 0, np.where(growth < PLATEAU_GROWTH, 2, 1))
-    return int(stage) if stage.ndim == 0 else stage
+def stage_of(age: float, growth: float) -> int:
+    """Stage index (`STAGES`) from the age in days and the last 28 days' growth share.
+
+    Examples
+    --------
+    >>> [STAGES[stage_of(a, g)] for a, g in ((10, 2.0), (90, 0.3), (90, 0.01))]
+    ['early', 'late', 'plateau']
+    """
+    if age <= EARLY_AGE:
+        return 0
+    return 2 if growth < PLATEAU_GROWTH else 1
 
 
 def state(
@@ -197,8 +205,8 @@ class ReferenceClass:
     z_range
         Array (horizons x stages x depletion x 2): the largest fall and the largest growth (log
         ratio to the level) the episodes showed at each horizon and stage, among crises at
-        least as far along (`DEPLETED`); no quantile goes beyond them by more than
-        `TAIL_MARGIN`.
+        least as far along (`DEPLETED`); beyond them quantiles are compressed, and pass them by
+        at most `TAIL_MARGIN` squared (see `_within_range`).
     surge_share
         Array (horizons x surges): the largest share of the naive growth delivered by crises
         surging at least as fast as each of `SURGES` (NaN where fewer than two crises surged
@@ -236,13 +244,19 @@ class ReferenceClass:
             f"({', '.join(self.episodes)}){known}."
         )
 
-    def _interpolated(self, values: np.ndarray, grid: np.ndarray) -> np.ndarray:
-        """Per-horizon `values` (horizons x ...) read at each day of `grid`, in log time."""
+    def _horizon_weights(self, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each day of `grid`, the fitted horizons around it and the weight of the later
+        one, in log time."""
         logh = np.log(np.asarray(self.horizons, dtype=float))
         position = np.interp(np.log(grid), logh, np.arange(len(self.horizons)))
         low = np.floor(position).astype(int)
         high = np.minimum(low + 1, len(self.horizons) - 1)
-        weight = (position - low).reshape((-1,) + (1,) * (values.ndim - 1))
+        return low, high, position - low
+
+    def _interpolated(self, values: np.ndarray, grid: np.ndarray) -> np.ndarray:
+        """Per-horizon `values` (horizons x ...) read at each day of `grid`, in log time."""
+        low, high, weight = self._horizon_weights(grid)
+        weight = weight.reshape((-1,) + (1,) * (values.ndim - 1))
         return (1 - weight) * values[low] + weight * values[high]
 
     def quantile_paths(self, current: State, days: int) -> np.ndarray:
@@ -300,12 +314,8 @@ class ReferenceClass:
             if known.any():
                 per_horizon[i] = np.interp(at, levels[known], row[known])
                 per_horizon[i, at < levels[known][0]] = np.nan
-        logh = np.log(np.asarray(self.horizons, dtype=float))
-        position = np.interp(np.log(grid), logh, np.arange(len(self.horizons)))
-        low = np.floor(position).astype(int)
-        high = np.minimum(low + 1, len(self.horizons) - 1)
+        low, high, weight = self._horizon_weights(grid)
         days = np.arange(grid.size)
-        weight = position - low
         return (1 - weight) * per_horizon[low, days] + weight * per_horizon[high, days]
 
     def sample(self, current: State, days: int, draws: int) -> tuple[np.ndarray, np.ndarray]:
@@ -459,8 +469,9 @@ def learn(
             continue
         if cut is not None:
             frame = frame[frame["date"] <= cut]
-        rows = training_rows(frame, _episode_bound(episode_id, frame)) if len(frame) else None
-        rows = rows if rows is not None else pd.DataFrame()
+        if frame.empty:
+            continue  # not one report published by then
+        rows = training_rows(frame, _episode_bound(episode_id, frame))
         if not rows.empty:
             frames.append(rows.assign(episode=episode_id))
     if len(frames) < 2:

@@ -114,6 +114,10 @@ def test_a_stock_on_a_plateau_gets_a_lower_band_below_its_latest_figure():
 
 
 def test_the_point_forecast_is_the_median_and_comes_first():
+    from forecast.formatting import format_count
+
     proj = forecast.project(_series([100, 400, 900, 1500, 2000]), horizon=10)
     assert list(proj.frame.columns)[:3] == ["date", "scenario", "median"]
-    assert "median" in proj.summary() or "central:" in proj.summary()
+    # The headline states the median, not the mean.
+    central = proj.frame[proj.frame["scenario"] == "central"].iloc[-1]
+    assert f"central: {format_count(central['median'])} by" in proj.summary()
