@@ -82,7 +82,7 @@ CASES = [
                 value=3.7e6,
                 qualifier="exact",
                 subject="refugees",
-                attributed_to="UN refugee agency",
+                attributed_to="UNHCR",
                 estimate=False,
             )
         ],
@@ -95,8 +95,9 @@ CASES = [
                 qualifier="more_than",
                 subject="strikes",
                 unit="missiles",
-                date="2022-03-07",
+                date="2022-03-10",  # a running total as of publication, since Monday 7 March
                 date_rule="since",
+                since="2022-03-07",
             )
         ],
     ),
@@ -182,7 +183,15 @@ CASES = [
     ),
     (
         "The agency has registered 1.2 million refugees since 24 February.",
-        [dict(value=1.2e6, qualifier="exact", subject="refugees", date="2022-02-24")],
+        [
+            dict(
+                value=1.2e6,
+                qualifier="exact",
+                subject="refugees",
+                date="2022-03-10",
+                since="2022-02-24",
+            )
+        ],
     ),
     (
         "Some 500 thousand people have been displaced in the east.",
@@ -300,9 +309,9 @@ CASES = [
     (
         "UNHCR recorded 2.5 million arrivals in Poland, 367,000 in Hungary and 290,000 in Moldova.",
         [
-            dict(value=2.5e6, qualifier="exact", subject="other", attributed_to="UNHCR"),
-            dict(value=367_000, qualifier="exact", subject="other"),
-            dict(value=290_000, qualifier="exact", subject="other"),
+            dict(value=2.5e6, qualifier="exact", subject="refugees", attributed_to="UNHCR"),
+            dict(value=367_000, qualifier="exact", subject="refugees"),
+            dict(value=290_000, qualifier="exact", subject="refugees"),
         ],
     ),
 ]

@@ -67,8 +67,14 @@ def test_ranges_in_either_order_and_changes_are_not_two_figures():
     assert rows[["low", "high", "qualifier"]].values.tolist() == [[10_000, 20_000, "range"]]
     rows = extract_figures("From 10,000 to 20,000 people could flee.", published="2022-03-01")
     assert rows[["low", "high", "qualifier"]].values.tolist() == [[10_000, 20_000, "range"]]
-    # A change: the figure now is the second; the first is of an unknown earlier day.
-    assert _values("The number of refugees rose from 10,000 to 20,000.") == [20_000]
+    # A change: both figures are said; the figure now is the second, the first is of an
+    # unknown earlier day (no date, so never the latest count).
+    rows = extract_figures(
+        "The number of refugees rose from 10,000 to 20,000.", published="2022-03-01"
+    )
+    assert rows["value"].tolist() == [10_000, 20_000]
+    assert rows["date_rule"].tolist() == ["earlier", "published"]
+    assert rows["date"].isna().tolist() == [True, False]
 
 
 def test_the_month_may_is_not_a_projection():

@@ -30,12 +30,21 @@ Subject
 Estimate
     True when the number's clause speaks of the future or a projection (could, might, may,
     would, will, estimates, expected, projected, forecast); "an estimated N" is a count.
+Counts, scope
+    ``counts`` says what a figure counts: ``flow`` over a stated period ("in the past week",
+    "on Monday alone", "a day"), ``stock`` of people present ("currently", "are hosting",
+    "remain"), ``change`` ("rose by 5,000", "a 2.3-million increase"), else ``total`` (a
+    running total; ``since`` holds the day it runs from when the text gives one). ``scope``
+    is ``abroad`` (refugees: crossing a border, "fled to Chad"), ``internal`` ("internally
+    displaced", IDPs) or empty when the text does not say.
 Date
     The nearest date expression before the number in its sentence, else the first after it,
     else the publication date. Explicit dates (a date without a year is the latest such date
     not after publication); weekdays are the latest such day on or before publication ("on
-    Monday", rule ``weekday``); "since Thursday" gives the start of the counted period (rule
-    ``since``: the count itself stood at publication); "yesterday"/"today"; with
+    Monday", rule ``weekday``); a running total "since Thursday" or "since fighting began on
+    16 November" is a count as of publication (rule ``since``; the day it runs from is in
+    ``since``); "from A to B" after a verb of change gives A no date (rule ``earlier``);
+    "yesterday"/"today"; with
     ``event_start``, "four days into" is event_start + 4 days and "its fifth day" is
     event_start + 4 days (rule ``event_day``). The rule used is in ``date_rule``.
 """
@@ -55,13 +64,17 @@ from .context import (
     attribution,
     bounds,
     clause,
+    counts,
     credits,
     date_for,
     date_mentions,
+    in_aside,
+    is_change,
     is_estimate,
     merge_ranges,
     qualifier,
     range_bounds,
+    scope,
     sentences,
     subject,
     unit,
@@ -73,7 +86,7 @@ __all__ = ["COLUMNS", "Ceiling", "ModelInputs", "extract_figures", "model_inputs
 
 COLUMNS = (
     "value", "low", "high", "qualifier", "subject", "unit", "estimate", "attributed_to", "date",
-    "quote", "source", "date_rule", "clause", "text", "start", "end",
+    "quote", "source", "date_rule", "clause", "text", "start", "end", "counts", "since", "scope",
 )  # fmt: skip
 
 #: Longest stretch of text read as one sentence; a longer run is cut at spaces (tables, lists
@@ -157,6 +170,7 @@ def extract_figures(
         )
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+    frame["since"] = pd.to_datetime(frame["since"]).astype("datetime64[ns]")
     frame["estimate"] = frame["estimate"].astype(bool)
     for column in ("value", "low", "high"):
         frame[column] = frame[column].astype("float64")
@@ -169,8 +183,7 @@ def _pieces(text: str) -> list[tuple[int, int]]:
     pieces = []
     for start, end in sentences(text):
         while end - start > MAX_SENTENCE:
-            cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
-            cut = cut if cut > start else start + MAX_SENTENCE
+            cut = _safe_cut(text, start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
             pieces.append((start, cut))
             start = cut
             while start < end and text[start].isspace():
@@ -178,6 +191,34 @@ def _pieces(text: str) -> list[tuple[int, int]]:
         if end > start:
             pieces.append((start, end))
     return pieces
+
+
+# A space is no place to cut when a number, a scale or a range joiner is on either side of it:
+# "1 500 000", "1.5 million", "between 10,000 and 20,000" stay whole.
+_NUMBERISH = re.compile(
+    r"[\d\u00bd]|^(?:and|to|between|from|or|a|an|half|hundreds?|thousands?|lakhs?|millions?"
+    r"|crores?|billions?|k|m|mn|mln|bn|dozens?|tens|of)$",
+    re.I,
+)
+
+
+def _safe_cut(text: str, low: int, high: int) -> int:
+    """Where to cut a run-on stretch between `low` and `high`: at the last clause break (a
+    semicolon, or a comma before a word) whose neighbouring words hold no number, else at
+    the last such space, else at `high`."""
+    best_space = -1
+    position = text.rfind(" ", low, high)
+    while position > low:
+        before = text[text.rfind(" ", low, position) + 1 : position].strip(",;:()")
+        after_end = text.find(" ", position + 1, high + 40)
+        after = text[position + 1 : after_end if after_end > 0 else high + 40].strip(",;:()")
+        if not _NUMBERISH.search(before) and not _NUMBERISH.search(after):
+            if text[position - 1] in ";,":
+                return position
+            if best_space < 0:
+                best_space = position
+        position = text.rfind(" ", low, position)
+    return best_space if best_space > 0 else high
 
 
 def _quote(sentence: str, start: int, end: int) -> str:
@@ -225,6 +266,8 @@ def _figures_in(sentence, offset, published, event_start, source, percentages):
         counted = found_unit in COUNTED.values()
         if number.is_words and not number.has_scale and number.value < 12 and not counted:
             continue  # "two small towns", "one of the": words for small numbers need a noun
+        if not counted and not number.has_scale and _NAME_BEFORE.search(sentence, 0, number.start):
+            continue  # "a poll by Consultores 21 showed": a name's number, not a count
         found_unit = found_unit or last_unit or "people"
         last_unit = found_unit
         if second is not None:
@@ -235,16 +278,26 @@ def _figures_in(sentence, offset, published, event_start, source, percentages):
         else:
             value = number.value
             name = qualifier(sentence[previous_end : number.start]) or "exact"
+            if name == "exact" and _OR_MORE.match(sentence, end):
+                name = "at_least"  # "a million or more"
             low, high = bounds(value, name)
         left, right = clause(sentence, number.start, end)
-        date, rule = date_for(mentions, number.start, published)
+        date, rule, since = date_for(mentions, number.start, published)
+        following = pairs[index + 1][0] if index + 1 < len(pairs) else None
+        if second is None and following is not None and is_change(sentence, number, following):
+            # "from A to B": A is an earlier count, "by A to B": A is the change; neither is a
+            # count as of the date the sentence gives, so neither gets it (nor is the latest).
+            earlier = "from" in sentence[max(0, number.start - 12) : number.start]
+            date, rule = None, "earlier" if earlier else "change"
+        elif _CHANGE_NOUN.match(sentence, end):
+            date, rule = None, "change"  # "a 2.3-million increase": a change, not a count
         rows.append(
             {
                 "value": float(value),
                 "low": low,
                 "high": high,
                 "qualifier": name,
-                "subject": subject(sentence, number, previous_end, next_start, found_unit),
+                "subject": _subject(sentence, number, previous_end, next_start, found_unit, rows),
                 "unit": found_unit,
                 "estimate": is_estimate(sentence[left:right]),
                 "attributed_to": attribution(sentence, number.start, left, credited),
@@ -256,11 +309,43 @@ def _figures_in(sentence, offset, published, event_start, source, percentages):
                 "text": sentence[number.start : end],
                 "start": offset + number.start,
                 "end": offset + end,
+                "counts": "change" if rule == "change" else counts(sentence[left:right]),
+                "since": since,
+                "scope": "",
             }
         )
+        rows[-1]["scope"] = scope(rows[-1]["subject"], sentence[left:right])
     if percentages:
         rows.extend(_percentages(sentence, offset, mentions, published, source, credited))
     return rows
+
+
+_OR_MORE = re.compile(r"\s*(?:people\s+|persons\s+)?or\s+more\b", re.I)
+_CHANGE_NOUN = re.compile(r"[\s-]*(?:increase|rise|jump|drop|decrease|fall|decline)\b", re.I)
+# A capitalised word (not the first of the sentence) right before a number names it.
+_NAME_BEFORE = re.compile(r"(?<=[a-z,;:] )(?-i:[A-Z][a-z]+) $")
+
+
+def _subject(sentence, number, previous_end, next_start, found_unit, rows) -> str:
+    """The figure's subject (`context.subject`), or the figure's it qualifies or follows: a
+    figure in a parenthesis after another ("killed 1,061 people (including almost 360
+    children)"), an item of a list that names none ("Lebanon, 154,387; Jordan, 142,664"), the
+    second figure of a change ("rose from 217,000 to 2.1 million")."""
+    if rows and in_aside(sentence, previous_end, number.start):
+        return rows[-1]["subject"]
+    found = subject(sentence, number, previous_end, next_start, found_unit)
+    if found == "other" and rows and rows[-1]["date_rule"] in ("earlier", "change"):
+        return rows[-1]["subject"]
+    if found == "other" and rows and rows[-1]["unit"] == found_unit:
+        return rows[-1]["subject"]
+    if (
+        found != "other"
+        and rows
+        and rows[-1]["subject"] == "other"
+        and rows[-1]["date_rule"] in ("earlier", "change")
+    ):
+        rows[-1]["subject"] = found  # the two figures of a change count the same thing
+    return found
 
 
 def _percentages(sentence, offset, mentions, published, source, credited):
@@ -268,7 +353,7 @@ def _percentages(sentence, offset, mentions, published, source, credited):
     for match in re.finditer(_PERCENT, sentence, re.I):
         value = float(re.match(r"\d+(?:\.\d+)?", match.group()).group())
         left, right = clause(sentence, match.start(), match.end())
-        date, rule = date_for(mentions, match.start(), published)
+        date, rule, since = date_for(mentions, match.start(), published)
         name = qualifier(sentence[: match.start()]) or "exact"
         low, high = bounds(value, name)
         rows.append(
@@ -282,6 +367,7 @@ def _percentages(sentence, offset, mentions, published, source, credited):
                 "source": source or "", "date_rule": rule,
                 "clause": sentence[left:right], "text": match.group(),
                 "start": offset + match.start(), "end": offset + match.end(),
+                "counts": counts(sentence[left:right]), "since": since, "scope": "",
             }
         )  # fmt: skip
     return rows

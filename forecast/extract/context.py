@@ -20,18 +20,28 @@ _ABBREVIATIONS = {
 }  # fmt: skip
 
 
-_SENTENCE_BREAK = re.compile(r"[.!?]+[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+")
+_SENTENCE_BREAK = re.compile(r"[.!?]+[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n\s*")
+#: A line that starts a new item however the line before ends: a bullet or a numbered item.
+_ITEM = re.compile(r"[ \t]*(?:[-*\u2022\u25aa\u25cf\u2013]\s|\d{1,2}[.)]\s)")
+#: Lines at least this long that run on (no end punctuation) are hard-wrapped prose.
+WRAPPED_LINE = 50
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences of `text`: split after . ! ? before a capital,
-    digit or quote, and at line breaks; not after abbreviations or initials ("U.S.", "Mr.")."""
+    digit or quote, and at line breaks; not after abbreviations or initials ("U.S.", "Mr.").
+
+    A single line break inside a paragraph is a space (hard-wrapped e-mail and `pdftotext`
+    output: "more than 1.5\\nmillion"): it splits only after end punctuation, before a
+    bullet or numbered item, at a blank line, or after a short line (a heading, a table row)
+    when the next line starts with a capital.
+    """
     spans = []
     start = 0
-    for match in re.finditer(
-        r"[.!?]+[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+", text
-    ):
+    for match in _SENTENCE_BREAK.finditer(text):
         if match.group().startswith((".",)) and _is_abbreviation(text, match.start()):
+            continue
+        if match.group().startswith("\n") and _runs_on(text, match.start(), match.end()):
             continue
         end = match.start() + len(match.group().rstrip())
         if text[start:end].strip():
@@ -40,6 +50,17 @@ def sentences(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         spans.append(_trim(text, start, len(text)))
     return spans
+
+
+def _runs_on(text: str, newline: int, following: int) -> bool:
+    """Whether the line break at `newline` is a wrap inside a sentence, not a break."""
+    if text.count("\n", newline, following) > 1 or _ITEM.match(text, following):
+        return False
+    line_start = text.rfind("\n", 0, newline) + 1
+    line = text[line_start:newline].rstrip()
+    if not line or line[-1] in '.!?:;"\u201d':
+        return False
+    return text[following : following + 1].islower() or len(line) >= WRAPPED_LINE
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -87,9 +108,10 @@ def merge_ranges(sentence: str, numbers: list[Number]) -> list[tuple[Number, Num
         if second is not None and not first.vague and not second.vague:
             gap = sentence[first.end : second.start]
             before = sentence[max(0, first.start - 60) : first.start].lower()
-            if re.fullmatch(r"\s*(?:-|\u2013|to)\s*", gap) and _CHANGE.search(before):
-                # "rose from 10,000 to 20,000": the figure now is the second; the first is an
-                # earlier count of unknown date, so it is not reported as a figure of today.
+            if is_change(sentence, first, second):
+                # "rose from 10,000 to 20,000", "by 5,000 to 50,000": two figures, not a range;
+                # the second is the figure now (see `is_change` for the first).
+                pairs.append((first, None))
                 pairs.append((second, None))
                 index += 2
                 continue
@@ -104,13 +126,31 @@ def merge_ranges(sentence: str, numbers: list[Number]) -> list[tuple[Number, Num
     return pairs
 
 
-# A change of a count ("rose from 10,000 to 20,000"), not a range of it.
+# A change of a count ("rose from 10,000 to 20,000", "went from A to B", "rose by 5,000 to
+# 50,000"), not a range of it; between the two figures a qualifier or a day may stand ("from
+# about 10,000 on Monday to about 50,000").
 _CHANGE = re.compile(
     r"\b(?:rose|rising|risen|rises|increased|increasing|increases|grew|grown|growing|climbed"
-    r"|climbing|jumped|jumping|went\s+up|gone\s+up|fell|fallen|falling|dropped|dropping"
-    r"|decreased|decreasing|declined|declining|doubled|tripled|surged|soared|swelled|up|down)"
-    r"(?:\s+\w+){0,3}?\s+from\s*$"
+    r"|climbing|jumped|jumping|went|gone|going|moved|fell|fallen|falling|dropped|dropping"
+    r"|decreased|decreasing|declined|declining|doubled|tripled|surged|soared|swelled|up|down"
+    r"|increase|rise|jump|growth|fall|drop|decrease)"
+    r"(?:\s+\w+){0,3}?\s+(?P<word>from|by)(?:\s+(?:about|around|some|roughly|nearly|almost"
+    r"|approximately|an\s+estimated|more\s+than|over|just\s+over|under|fewer\s+than))?\s*$"
 )
+_CHANGE_GAP = re.compile(
+    r"\s*(?:(?:on|in|at|by|last)\s+[\w-]+(?:\s+\d{1,2})?\s+)?(?:-|\u2013|to)\s+"
+    r"(?:(?:about|around|some|roughly|nearly|almost|approximately|an\s+estimated|more\s+than"
+    r"|over|just\s+over|under|fewer\s+than)\s+)?",
+    re.I,
+)
+
+
+def is_change(sentence: str, first: Number, second: Number) -> bool:
+    """Whether two numbers are a change of one count, not a range: "from A to B" after a verb
+    of change, or "by A to B". The second is the count now; after "from" the first is an
+    earlier count (of a date the sentence does not give), after "by" the change itself."""
+    before = sentence[max(0, first.start - 60) : first.start].lower()
+    return bool(_CHANGE.search(before) and _CHANGE_GAP.fullmatch(sentence, first.end, second.start))
 
 
 def range_bounds(first: Number, second: Number) -> tuple[float, float]:
@@ -126,11 +166,13 @@ def range_bounds(first: Number, second: Number) -> tuple[float, float]:
 
 _QUALIFIERS = (
     ("more_than", r"more than|over|above|in excess of|upwards of|greater than|exceeding"
-     r"|exceeded|surpassed|topped|beyond|just over|well over"),
+     r"|exceeded|surpassed|topped|beyond|just over|well over|exceed|exceeds|tops|topping"
+     r"|surpass|surpasses|surpassing|passed|passing"),
     ("at_least", r"at least|no fewer than|no less than|not less than|a minimum of|at a minimum"),
     ("up_to", r"up to|as many as|at most|no more than|not more than|a maximum of|fewer than"
      r"|less than|under|below|as high as|just under|nearly|almost"),
     ("about", r"about|around|approximately|approx\.?|roughly|some|an estimated|estimated"
+     r"|an estimated (?:total|population|number) of|estimated at|put at"
      r"|close to|circa|c\.|~|an? approximate"),
 )  # fmt: skip
 _QUALIFIER_RE = [
@@ -166,6 +208,7 @@ _SUBJECTS = (
      r"|perished|slain"),
     ("injured", r"injured|injuries|wounded|hurt"),
     ("refugees", r"refugees?|sought refuge|seek refuge|seeking refuge|asylum|asylum-seekers"
+     r"|arrivals|cross(?:ed|es|ing)?(?=\s+(?:since|from|into|over|to)\b|\s*[,.;]|\s*$)"
      r"|cross(?:ed|es|ing)? (?:the border|borders|into)|neighbou?ring countries|abroad"
      r"|(?:fled|flee|fleeing) (?:to|into|across) (?:neighbou?ring|other) countr\w*"
      r"|(?:left|leave|leaving) (?:the|their) country"),
@@ -188,7 +231,8 @@ COUNTED = {
     "families": "families", "households": "households", "soldiers": "soldiers",
     "troops": "soldiers", "missiles": "missiles", "missile": "missiles", "rockets": "rockets",
     "drones": "drones", "strikes": "strikes", "airstrikes": "strikes", "shells": "shells",
-    "bombs": "bombs",
+    "bombs": "bombs", "woman": "women", "man": "men", "child": "children", "staff": "people",
+    "members": "people", "workers": "people", "volunteers": "people", "arrivals": "people",
 }  # fmt: skip
 #: Nouns that make a number something other than a count of people or strikes: not a figure.
 NOT_COUNTED = {
@@ -201,11 +245,13 @@ NOT_COUNTED = {
 _FILLERS = {
     "more", "other", "small", "additional", "new", "further", "young", "elderly", "local",
     "displaced", "internally", "registered", "recorded", "estimated", "innocent", "foreign",
-    "ukrainian", "russian", "of", "the", "those", "these",
+    "ukrainian", "russian", "of", "the", "those", "these", "ballistic", "cruise", "guided",
+    "hypersonic", "attack", "aid", "humanitarian", "medical", "un", "staff",
 }  # fmt: skip
 _IMPLICIT = {
     "were", "was", "are", "is", "have", "has", "had", "been", "injured", "wounded", "killed",
     "dead", "died", "fled", "displaced", "missing", "more", "others", "in", "on", "since",
+    "to", "by", "or", "and", "from", "at", "as", "than",
 }  # fmt: skip
 
 
@@ -228,8 +274,10 @@ def unit(after: str) -> str | None:
             and lowered not in NOT_COUNTED
         ):
             return "people"  # nationalities: Ukrainians, Syrians, Sudanese
-        if lowered in _FILLERS:
-            continue
+        if lowered in _FILLERS or any(char.isdigit() for char in word):
+            continue  # "more people", "two Kh-59 cruise missiles": the noun comes later
+        if word[0].isupper() and lowered not in NOT_COUNTED:
+            return ""  # a name follows ("Lebanon, 154,387; Jordan, 142,664"): not the unit
         if position == 0 and lowered in _IMPLICIT:
             return ""
         return None if lowered in NOT_COUNTED else (lowered if position == 0 else "")
@@ -241,19 +289,81 @@ def subject(sentence: str, number: Number, previous_end: int, next_start: int, u
     the last one before it (after the previous number); a counted noun decides first."""
     if unit_ in ("missiles", "rockets", "drones", "strikes", "shells", "bombs"):
         return "strikes"
-    after = list(_SUBJECT_RE.finditer(sentence, number.end, next_start))
-    if after:
-        return after[0].lastgroup or "other"
-    before = list(_SUBJECT_RE.finditer(sentence, previous_end, number.start))
-    if before:
-        return before[-1].lastgroup or "other"
-    return "other"
+    found = _subject_after(sentence, number.end, next_start)
+    if found is None:
+        before = list(_SUBJECT_RE.finditer(sentence, previous_end, number.start))
+        found = before[-1] if before else None
+    if found is None:
+        return "other"
+    name = found.lastgroup or "other"
+    if name == "displaced" and _crosses_border(sentence, found.start(), next_start):
+        return "refugees"  # "fled to Chad": crossing a border makes refugees
+    return name
 
 
+# The words after a figure that can name its subject end at a subordinate clause ("evacuated
+# 60,000 residents since rockets began": not strikes) or at the next number.
+_SUBORDINATE = re.compile(
+    r"\b(?:since|after|as|when|because|following|amid|before|until|while|whereas)\b", re.I
+)
+_ABROAD = re.compile(
+    r"\b(?:fled|flee|fleeing|flees|crossed|crossing|cross|escaped|gone|went|arrived|arriving)"
+    r"\s+(?:in)?to\s+(?:neighbou?ring\s+)?(?P<place>(?-i:[A-Z][\w'-]+)(?:\s(?-i:[A-Z][\w'-]+)){0,2})",
+    re.I,
+)
+
+
+def _subject_after(sentence: str, start: int, end: int) -> re.Match[str] | None:
+    """The first subject word after a figure, skipping a parenthesis right after it ("4.6
+    million individuals (924,000 households) have been displaced") and stopping at a
+    subordinate clause."""
+    opening = sentence.find("(", start, end)
+    closing = sentence.find(")", max(opening, end)) if opening >= 0 else -1
+    spans = [(start, end)]
+    if opening >= 0 and closing >= 0:
+        breaks = _CLAUSE_BREAK.search(sentence, closing + 1, closing + 1 + MAX_CLAUSE)
+        spans = [(start, opening), (closing + 1, breaks.start() if breaks else closing + 200)]
+    for low, high in spans:
+        stop = _SUBORDINATE.search(sentence, low, high)
+        match = _SUBJECT_RE.search(sentence, low, stop.start() if stop else high)
+        if match:
+            return match
+        if stop:
+            return None
+    return None
+
+
+def _crosses_border(sentence: str, start: int, end: int) -> bool:
+    from ..populations import iso3  # a country name is a border crossed (pycountry's names)
+
+    for match in _ABROAD.finditer(sentence, max(0, start - 2), end + 40):
+        place = match.group("place")
+        words = place.split()
+        if any(iso3(" ".join(words[:n])) for n in range(len(words), 0, -1)):
+            return True
+    return False
+
+
+def in_aside(sentence: str, previous_end: int, start: int) -> bool:
+    """Whether a figure stands inside a parenthesis opened after the previous figure ("killed
+    1,061 people (including almost 360 children)"): it qualifies that figure."""
+    return sentence.rfind("(", previous_end, start) > sentence.rfind(")", previous_end, start)
+
+
+# A projection or a plan: modal verbs, forecasts, and planning ("to assist 150,000 people",
+# "another 75 planned"). "X estimates that 1.3 million people currently need" is a current
+# estimate, not a projection: "estimates" alone is no cue.
 _ESTIMATE = re.compile(
-    r"\b(?:could|might|may|would|will|estimates|estimate|projected|projects?|projections?|expects?"
+    r"\b(?:could|might|may|would|will|projected|projects?|projections?|expects?"
     r"|expected|forecasts?|predicts?|predicted|anticipates?|anticipated|scenario|planning figure"
-    r"|set to|likely to)\b",
+    r"|set to|likely to|plans?|planned|planning|targets?|targeted|aims? to"
+    r"|to (?:assist|reach|support|help|serve))\b",
+    re.I,
+)
+# "and more are expected": the projection is of others, not of the figure before it.
+_MORE_EXPECTED = re.compile(
+    r"\s*,?\s*(?:and|with)\s+(?:many\s+)?(?:more|others)\s+(?:are|were|is)?\s*"
+    r"(?:expected|likely|feared|to follow)\b.*$",
     re.I,
 )
 
@@ -264,6 +374,7 @@ def is_estimate(clause_text: str) -> bool:
     "an estimated 500,000" is a count with an approximate qualifier, not a projection, and
     "in May" is the month, not the verb.
     """
+    clause_text = _MORE_EXPECTED.sub("", clause_text)
     for match in _ESTIMATE.finditer(clause_text):
         if match.group() == "May" and _MONTH_MAY.search(
             clause_text, max(0, match.start() - 12), match.end() + 6
@@ -283,23 +394,67 @@ _MONTH_MAY = re.compile(
 
 _SAID = (
     r"(?:said|says|say|estimates?|estimated|reports?|reported|warns?|warned|expects?"
-    r"|projects?|predicts?|believes?|announced|stated|confirmed|counted|recorded)"
+    r"|projects?|predicts?|predicted|projected|believes?|announced|stated|confirmed|counted"
+    r"|recorded|noted|added|told|tallied|registered)"
 )
 _ATTRIBUTIONS = (
     re.compile(
-        r"(?:\b(?:according to|as per|cited by|reported by|citing)|,\s*(?:said|says))\s+"
+        r"(?:\b(?:according to|as per|cited by|reported by|citing)"
+        r"|,\s*(?:said|says|stated|reported|added|noted|warned))\s+"
         r"(?:the\s+|a\s+|an\s+)?(?P<who>[A-Za-z][\w\u2019'&.-]*(?:\s[\w\u2019'&.-]+){0,3}?)"
         r"(?=\s*[,.;]|\s+(?:said|on|in|at|who|that|as)\b|\s*$)",
         re.I,
     ),
     re.compile(rf"\b(?:the\s+)?(?P<who>(?-i:[A-Z]{{2,}}[A-Za-z]*))\s+(?:\w+\s+)?{_SAID}\b", re.I),
     re.compile(
-        r"\b(?:the\s+)?(?P<who>(?:[a-z]+\s){0,2}(?:officials?|governor|mayor|ministry|minister"
-        rf"|authorities|police|spokesperson|spokesman|spokeswoman|president|government|agency"
-        rf"|army|military|sources))\s+{_SAID}\b",
+        r"\b(?:the\s+)?(?P<who>(?:[a-z\u2019']+\s){0,2}(?:officials?|governor|mayor|ministry"
+        rf"|minister|authorities|police|spokesperson|spokesman|spokeswoman|president|government"
+        rf"|agency|army|military|sources|air force|armed forces|navy|general staff))"
+        rf"(?:\s+(?:on|this|last)\s+\w+)?\s+{_SAID}\b",
         re.I,
     ),
 )
+
+#: Agencies by the names news gives them, each normalised to the short name a report groups
+#: figures by ("the UN refugee agency" is UNHCR, "the Displacement Tracking Matrix" is IOM).
+AGENCIES = {
+    "UNHCR": r"UNHCR|(?:the\s+)?U\.?N\.?\s+refugee\s+agency|United\s+Nations\s+refugee\s+agency"
+    r"|(?:Office\s+of\s+the\s+)?(?:United\s+Nations|UN)\s+High\s+Commissioner\s+for\s+Refugees",
+    "IOM": r"IOM|DTM|(?:the\s+)?(?:UN\s+|United\s+Nations\s+)?International\s+Organi[sz]ation\s+for"
+    r"\s+Migration|(?:the\s+)?U\.?N\.?\s+migration\s+agency|Displacement\s+Tracking\s+Matrix",
+    "OCHA": r"OCHA|(?:UN\s+|United\s+Nations\s+)?Office\s+for\s+the\s+Coordination\s+of"
+    r"\s+Humanitarian\s+Affairs|(?:the\s+)?U\.?N\.?\s+humanitarian\s+(?:office|agency)",
+    "UNICEF": r"UNICEF|(?:the\s+)?U\.?N\.?\s+children's\s+(?:agency|fund)"
+    r"|United\s+Nations\s+Children's\s+Fund",
+    "WFP": r"WFP|World\s+Food\s+Programme|(?:the\s+)?U\.?N\.?\s+food\s+agency",
+    "WHO": r"(?-i:WHO)|World\s+Health\s+Organi[sz]ation",
+    "UNRWA": r"UNRWA",
+    "ICRC": r"ICRC|International\s+Committee\s+of\s+the\s+Red\s+Cross",
+    "IDMC": r"IDMC|Internal\s+Displacement\s+Monitoring\s+Centre",
+    "EU": r"(?-i:EU)|European\s+Union|European\s+Commission",
+}
+_AGENCY_RE = re.compile(
+    "|".join(rf"(?P<{name}>\b(?:{words})\b)" for name, words in AGENCIES.items()), re.I
+)
+# A sentence that names an agency and credits someone ("according to the latest estimate
+# from the United Nations High Commissioner for Refugees (UNHCR)", "stated the IOM").
+_CREDITS_SOMEONE = re.compile(
+    rf"\b(?:according\s+to|as\s+per|citing|cited\s+by|from|by|{_SAID})\b", re.I
+)
+
+
+def agency(who: str) -> str:
+    """The short name of an agency named in `who`, else `who` as written.
+
+    Examples
+    --------
+    >>> agency("the UN refugee agency"), agency("Displacement Tracking Matrix"), agency("mayor")
+    ('UNHCR', 'IOM', 'mayor')
+    """
+    match = _AGENCY_RE.search(who)
+    return match.lastgroup if match and match.lastgroup else who
+
+
 _SENTENCE_END = re.compile(r"[\s.!?\"'\u201d\u2019)]*$")
 
 
@@ -323,7 +478,15 @@ def credits(sentence: str) -> list[Credit]:
             if not who or who.lower() in ("the", "a", "an", "it", "they", "he", "she"):
                 continue
             trailing = bool(_SENTENCE_END.fullmatch(sentence, match.end()))
-            found.append(Credit(match.start(), match.start("who"), number, trailing, who))
+            found.append(Credit(match.start(), match.start("who"), number, trailing, agency(who)))
+    if _CREDITS_SOMEONE.search(sentence):
+        named = {credit.who for credit in found}
+        for match in _AGENCY_RE.finditer(sentence):
+            if match.lastgroup and match.lastgroup not in named:
+                # An agency named in a sentence that credits someone is credited with it all.
+                rule = len(_ATTRIBUTIONS)
+                found.append(Credit(match.start(), match.start(), rule, True, match.lastgroup))
+                named.add(match.lastgroup)
     return found
 
 
@@ -353,6 +516,54 @@ def attribution(
 def _clause_end(sentence: str, clause_start: int) -> int:
     following = _CLAUSE_BREAK.search(sentence, clause_start)
     return following.start() if following else len(sentence)
+
+
+# What a figure counts -----------------------------------------------------------------------
+
+_FLOW = re.compile(
+    r"\b(?:in\s+the\s+(?:past|last|previous)\s+(?:\w+\s+)?(?:hours?|days?|weeks?|months?|night)"
+    r"|(?:on|over|during)\s+(?:\w+\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|weekend|day|night)\s+alone|alone\s+(?:on|in)\b|in\s+(?:a|one|24|48)\s+(?:single\s+)?(?:day|hours)"
+    r"|per\s+day|a\s+day|each\s+day|every\s+day|daily|overnight|(?:this|last)\s+week\b"
+    r"|within\s+(?:\w+\s+)?(?:hours|days?|a\s+week))",
+    re.I,
+)
+_STOCK = re.compile(
+    r"\b(?:currently|now\s+(?:host|hosting|living|sheltering|staying|in)|remain|remains|remaining"
+    r"|are\s+(?:hosted|hosting|living|sheltering|staying|present)|live\s+in|living\s+in"
+    r"|present\s+in|hosts|is\s+hosting|stock|are\s+now)\b",
+    re.I,
+)
+_INTERNAL = re.compile(
+    r"\b(?:internally|IDPs?|within\s+(?:the|their)\s+(?:country|borders)|inside\s+the\s+country)\b",
+    re.I,
+)
+
+
+def counts(clause_text: str) -> str:
+    """What a figure counts, from its clause: "flow" over a period, "stock" of people
+    present, else "total" (a running total).
+
+    Examples
+    --------
+    >>> counts("12,000 have fled in the past week"), counts("3,500 arrived on Monday alone")
+    ('flow', 'flow')
+    >>> counts("Chad currently hosts 600,000 refugees"), counts("500,000 have fled")
+    ('stock', 'total')
+    """
+    if _FLOW.search(clause_text):
+        return "flow"
+    return "stock" if _STOCK.search(clause_text) else "total"
+
+
+def scope(subject_: str, clause_text: str) -> str:
+    """Whether a figure counts people abroad (refugees), inside the country ("internally
+    displaced", IDPs), or does not say ("")."""
+    if subject_ == "refugees":
+        return "abroad"
+    if _INTERNAL.search(clause_text):
+        return "internal"
+    return ""
 
 
 # Dates -----------------------------------------------------------------------------------------
@@ -405,8 +616,16 @@ def date_mentions(
     for match in _DATES.finditer(sentence):
         resolved = _resolve(match, published, event_start)
         if resolved is not None:
-            found.append(DateMention(match.start(), *resolved))
+            day, rule = resolved
+            if rule != "since" and _SINCE.search(
+                sentence, max(0, match.start() - 50), match.start()
+            ):
+                rule = "since"  # "since fighting began on 16 November": where a total runs from
+            found.append(DateMention(match.start(), day, rule))
     return found
+
+
+_SINCE = re.compile(r"\b(?:since|from)\b(?:\s+(?!\d)[\w'-]+){0,4}?\s*$", re.I)
 
 
 def _resolve(
@@ -454,12 +673,17 @@ def _resolve(
 
 def date_for(
     mentions: list[DateMention], position: int, published: dt.date | None
-) -> tuple[dt.date | None, str]:
-    """The date a figure refers to: the nearest date expression before it in the sentence,
-    else the first after it, else the publication date."""
+) -> tuple[dt.date | None, str, dt.date | None]:
+    """The date a figure refers to, its rule, and the day a running total counts from.
+
+    The date is the nearest date expression before the figure in its sentence, else the
+    first after it, else the publication date. A running total "since" a day ("45,000 have
+    crossed since 16 November") is a count as of publication, from that day.
+    """
     before = [m for m in mentions if m.position <= position]
-    if before:
-        return before[-1].date, before[-1].rule
-    if mentions:
-        return mentions[0].date, mentions[0].rule
-    return published, "published" if published else "unknown"
+    chosen = before[-1] if before else (mentions[0] if mentions else None)
+    if chosen is None:
+        return published, "published" if published else "unknown", None
+    if chosen.rule == "since":
+        return published, "since", chosen.date
+    return chosen.date, chosen.rule, None

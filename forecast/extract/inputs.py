@@ -22,6 +22,8 @@ class ModelInputs:
 
     observation: pd.DataFrame
     ceiling: Ceiling | None
+    #: Which figures were taken and why, in a sentence for the report's notes.
+    note: str = ""
 
 
 def model_inputs(
@@ -63,7 +65,19 @@ def model_inputs(
     if missing:
         raise DataError(f"figures lack column(s) {', '.join(sorted(missing))}; use extract_figures")
     relevant = figures[figures["subject"].isin(subjects)]
+    ceiling = _ceiling(relevant)
     counts = relevant[~relevant["estimate"] & relevant["date"].notna()]
+    if "counts" in counts:
+        # A flow over a period or a change is not the running total a model continues.
+        counts = counts[~counts["counts"].isin(["flow", "change"])]
+    skipped = ""
+    if ceiling is not None and "scope" in counts and ceiling.scope:
+        # A latest count and a ceiling of different populations (people inside the country,
+        # people who left it) are different series: pair only the same kind.
+        other = {"abroad": "internal", "internal": "abroad"}[ceiling.scope]
+        left = int((counts["scope"] == other).sum())
+        skipped = f"; {left} figure(s) of {other} displacement left aside" if left else ""
+        counts = counts[counts["scope"] != other]
     observation = pd.DataFrame()
     if not counts.empty:
         latest = counts[counts["date"] == counts["date"].max()]
@@ -84,21 +98,39 @@ def model_inputs(
                 "quote": [best.get("quote", "")],
             }
         )
+    note = (
+        f"latest count: {observation['value'].iloc[0]:,.0f} ({observation['measure'].iloc[0]}, "
+        f"{observation['date'].iloc[0]:%Y-%m-%d}), the largest of the latest-dated counts"
+        if not observation.empty
+        else "no count found"
+    )
+    if ceiling is not None:
+        note += f"; ceiling: {ceiling.value:,.0f}, the largest upper estimate{skipped}"
+    return ModelInputs(observation, ceiling.ceiling if ceiling else None, note)
+
+
+@dataclass(frozen=True)
+class _Top:
+    ceiling: Ceiling
+    value: float
+    scope: str
+
+
+def _ceiling(relevant: pd.DataFrame) -> _Top | None:
+    """The largest "up to" or range estimate, and the scope of population it is about."""
     estimates = relevant[relevant["estimate"] & relevant["qualifier"].isin(["up_to", "range"])]
-    ceiling = None
-    if not estimates.empty:
-        top = estimates.assign(_top=estimates["high"].fillna(estimates["value"])).sort_values(
-            "_top"
-        )
-        row = top.iloc[-1]
-        ceiling = Ceiling(
-            value=float(row["_top"]),
-            quote=_phrase(str(row.get("clause", row.get("quote", "")))),
-            attributed_to=str(row.get("attributed_to", "")),
-            source=str(row.get("source", "")),
-            date=row["date"] if pd.notna(row["date"]) else None,
-        )
-    return ModelInputs(observation, ceiling)
+    if estimates.empty:
+        return None
+    top = estimates.assign(_top=estimates["high"].fillna(estimates["value"])).sort_values("_top")
+    row = top.iloc[-1]
+    ceiling = Ceiling(
+        value=float(row["_top"]),
+        quote=_phrase(str(row.get("clause", row.get("quote", "")))),
+        attributed_to=str(row.get("attributed_to", "")),
+        source=str(row.get("source", "")),
+        date=row["date"] if pd.notna(row["date"]) else None,
+    )
+    return _Top(ceiling, float(row["_top"]), str(row.get("scope", "") or ""))
 
 
 def _phrase(clause: str) -> str:

@@ -23,7 +23,10 @@ TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90,
 }  # fmt: skip
-SCALES = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+#: Scale words, the South Asian lakh (100,000) and crore (10 million) among them.
+SCALES = {
+    "hundred": 100, "thousand": 1e3, "lakh": 1e5, "million": 1e6, "crore": 1e7, "billion": 1e9,
+}  # fmt: skip
 SHORT_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9}
 
 #: Vague quantity words and the range each is read as (documented in docs and the README).
@@ -31,6 +34,10 @@ SHORT_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9}
 #: million. The value reported for a vague figure is the geometric midpoint of its range.
 VAGUE = {
     "dozens": (24, 99),
+    "a few hundred": (200, 500),
+    "a few thousand": (2_000, 5_000),
+    "several hundred": (200, 900),
+    "several thousand": (2_000, 9_000),
     "scores": (40, 99),
     "hundreds": (200, 999),
     "thousands": (2_000, 9_999),
@@ -50,9 +57,12 @@ MONTHS = (
 
 _NUMBER = re.compile(
     rf"""
-    (?P<fraction>\b(?:(?P<whole>{_WORD}|\d+)\s+and\s+a\s+half|half\s+an?|a\s+quarter\s+of\s+an?)
-        \s+(?P<fscale>{_SCALE})s?\b)
+    (?P<fraction>\b(?:(?P<whole>{_WORD}|\d+)(?:\s+and\s+a\s+half|\u00bd)
+            |(?:an?\s+)?half(?:\s+an?)?|a\s+quarter\s+of\s+an?)
+        [\s-]+(?P<fscale>{_SCALE})s?\b)
+    |(?P<after_half>\b(?P<whole2>{_WORD}|\d+)\s+(?P<fscale2>{_SCALE})s?\s+and\s+a\s+half\b)
     |(?P<vague>\b(?:(?:tens|hundreds)\s+of\s+(?:thousands|millions)
+        |(?:a\s+few|several)\s+(?:hundred|thousand)
         |dozens|scores|hundreds|thousands|millions)\b)
     |(?P<dozen>\b(?:a|one)\s+dozen\b)
     |(?P<digits>(?<![\w.,])(?P<int>
@@ -60,11 +70,13 @@ _NUMBER = re.compile(
             |\d{{1,3}}(?:,\d{{3}})+(?![,.]?\d)                           # 1,500,000
             |\d{{1,3}}(?:\.\d{{3}}){{2,}}(?![,.]?\d)                     # 1.500.000
             |\d{{1,3}}(?:[ \u00a0\u2009\u202f]\d{{3}})+(?![,.]?\d)      # 1 500 000
+            |\d{{1,3}}(?:['\u2019]\d{{3}})+(?![,.'\u2019]?\d)               # 1'500'000
             |\d{{1,3}}\.\d{{3}}(?![,.]?\d)(?!\s*(?:{_SCALE}|k|m|mn|mln|bn|b)\b)  # 500.000
             |\d+(?![,.]?\d)                    # never the first digits of a longer number
             |(?P<decimal>\d+[.,]\d+)(?=\s*(?:(?:{_SCALE})s?|k|m|mn|mln|bn|b)\b)  # 1,5 million
             |\d+\.\d+(?![,.]?\d))
-        (?:\s*(?P<dscale>{_SCALE})s?\b|(?P<short>k|m|mn|mln|bn|b)\b)?)
+        (?:(?:\s*|-)(?P<dscale>{_SCALE})s?\b|(?P<short>(?:k|m|mn|mln|bn|b)\b
+            |\s(?:mn|mln|bn)\b|\sm\b(?=\s+(?:{_PEOPLE})\b)))?)
     |(?P<words>\b(?:(?:{_WORD})(?:(?:\s+and\s+|\s+|-)(?:{_WORD}|{_SCALE}))*
         |an?\s+(?:{_SCALE})(?:\s+(?:{_SCALE}))*)\b)
     """,
@@ -83,32 +95,38 @@ _NUMBER_WORD = re.compile(
 _NOT_COUNTS = re.compile(
     rf"""
     (?<!\S)(?:[^\s/]*/[^\s/]*/\S*                                  # URLs and paths: a/500000/b
-        |[a-z][a-z0-9+.-]*://\S+|www\.\S+)
+        |[a-z][a-z0-9+.-]*://\S+|www\.\S+|[\w-]+(?:\.[\w-]+)*\.[a-z]{{2,6}}/\S*)  # bit.ly/35
     |(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+                          # e-mail addresses
     |(?=\d)(?:
         \b(?!\d{{1,3}}(?:\.\d{{3}}){{3}}\b)                       # (1.000.000.000: a count)
         \d{{1,3}}(?:\.\d{{1,3}}){{3}}(?::\d+)?\b(?!\.\d)                # IP addresses
         |\b\d{{4}}-\d{{1,2}}-\d{{1,2}}\b                                # ISO date
         |\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b                       # 28/02/2022
-        |\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\b\.?(?:,?\s+\d{{4}})?  # 28 Feb
+        |\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s*(?:-|\u2013|and|to)\s*)?      # 11 and 20 November
+            \d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\b\.?(?:,?\s+\d{{4}})?  # 28 Feb
         |\b\d{{1,2}}:\d{{2}}\b\s*(?:a\.?m\.?|p\.?m\.?|h\b|hrs\b)?     # 10:30
         |\b\d{{1,2}}\.\d{{2}}\s*(?:a\.?m\.?|p\.?m\.?|h\b|hrs\b)         # 6.45pm
         |\b\d{{1,2}}\s*(?:a\.m\.|p\.m\.|am\b|pm\b)                     # 6 a.m.
         |\d+(?:\.\d+)?\s*(?:%|per\s?cent\b|percent\b|percentage\s+points?\b)
         |\b\d+(?:-|\s+)years?(?:-|\s+)old\b                              # 12-year-old
         |\b\d{{2,5}}-\d{{2,4}}-\d{{2,4}}\b                               # phone numbers
+        |\b0\d{{1,4}}(?:[ -]\d{{2,4}}){{2,}}\b                          # 044 123 4567: a count
+                                                                     # never starts with 0
+        |\b\d[\d,.]*\s?(?:m|km|cm|mm|ft)\s+(?:long|wide|high|tall|deep|away)\b  # 500m long
         |\b\d+(?:st|nd|rd|th)\b                                        # 21st
         |\b\d{{4}}s\b                                                 # the 1990s
         |\b(?:1[89]\d\d|20\d\d)\b(?!,\d|\s+(?:{_PEOPLE})\b))            # years
     |(?=[a-z])(?:
-        \b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?  # February 28
+        \b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b                  # February 28
+            (?:\s*(?:-|\u2013|and|to)\s*\d{{1,2}}(?:st|nd|rd|th)?\b(?!,\d|\.\d))?  # 11 and 20
+            (?:,?\s+\d{{4}})?
         |\b(?:{MONTHS})\s+\d{{4}}\b                                    # February 2022
         |\baged?\s+(?:between\s+)?\d+(?:\s*(?:-|to|and)\s*\d+)?
         |\bages\s+\d+(?:\s*(?:-|to|and)\s*\d+)?
         |\b(?:world\s+war|ww|covid|resolution|article|section|chapter|flight|highway|route
             |road|page|pp?\.|no\.|number|room|level|phase|grade|category|class|unit|protocol
             |paragraph|version|tier|stage)[\s-]*\d+
-        |(?-i:\b[A-Z]+-?\d+[A-Za-z]*\b))                              # G7, M06, S-400
+        |(?-i:\b(?:[A-Z]+|[A-Z][a-z])-?\d+[A-Za-z]*\b))         # G7, M06, S-400, Kh-59
     |\+\d[\d\s()-]{{6,}}\d|\(\d{{2,5}}\)\s*\d[\d\s-]{{4,}}\d           # phone numbers
     |\(\d{{1,3}}\)                                                  # list markers: (1)
     |[$\u20ac\u00a3]\s*\d[\d,.]*(?:\s*(?:{_SCALE}|bn|m|mn|k)\b)?       # money
@@ -200,8 +218,13 @@ def _evaluate(match: re.Match[str], text: str) -> Number | None:
             base = float(whole) if whole.isdigit() else float(UNITS.get(lowered) or TENS[lowered])
             value = (base + 0.5) * scale
         else:
-            value = scale * (0.5 if original.lower().startswith("half") else 0.25)
+            value = scale * (0.5 if "half" in original.lower() else 0.25)
         return Number(start, end, original, value, is_words=True, scale=scale)
+    if groups["after_half"]:  # "six million and a half"
+        scale = SCALES[groups["fscale2"].lower()]
+        whole = groups["whole2"]
+        base = float(whole) if whole.isdigit() else float(words_to_number(whole) or 0.0)
+        return Number(start, end, original, (base + 0.5) * scale, is_words=True, scale=scale)
     if groups["vague"]:
         low, high = VAGUE[" ".join(original.lower().split())]
         return Number(start, end, original, round(math.sqrt(low * high)), low, high, vague=True)
@@ -209,8 +232,8 @@ def _evaluate(match: re.Match[str], text: str) -> Number | None:
         return Number(start, end, original, 12.0, is_words=True)
     if groups["digits"]:
         value = _digits_value(groups["int"], bool(groups["decimal"]))
-        word = groups["dscale"] or groups["short"]
-        scale = (SCALES.get(word.lower()) or SHORT_SCALES[word.lower()]) if word else 1.0
+        word = (groups["dscale"] or groups["short"] or "").strip().lower()
+        scale = (SCALES.get(word) or SHORT_SCALES[word]) if word else 1.0
         return Number(start, end, original, value * scale, scale=scale)
     value = words_to_number(original)
     if value is None:
@@ -219,7 +242,7 @@ def _evaluate(match: re.Match[str], text: str) -> Number | None:
     return Number(start, end, original, value, is_words=True, scale=max(scales, default=1.0))
 
 
-_SEPARATORS = str.maketrans("", "", ",. \u00a0\u2009\u202f")
+_SEPARATORS = str.maketrans("", "", ",. '\u2019\u00a0\u2009\u202f")
 
 
 def _digits_value(written: str, decimal: bool) -> float:
