@@ -16,7 +16,10 @@ pool 35 countries' displacement in a Bayesian hierarchical model):
 2. For a horizon of ``h`` days the target is the log ratio ``z = log(y(t + h) / m)`` of what was
    **reported** then (revisions included) to the level now. Its features are
    ``log(1 + F7 h / m)`` and ``log(1 + F28 h / m)`` (the log ratio a naive forecast would give
-   with each flow) and ``log(age)``. A linear quantile regression per horizon and quantile level
+   with each flow), the same for ``Fl``, the flow over the last reporting interval (the naive
+   baseline's rate), at horizons up to a week and fading out by 30 days (`RECENT_HORIZONS`),
+   ``log(age)``, whether the series is a stock, and the share of the population bound
+   already counted. A linear quantile regression per horizon and quantile level
    learns how much of the naive growth past crises delivered, and how spread the outcomes were:
    flat (carry the level) and naive (carry the flow) are the special cases 0 and 1.
 3. Every crisis weighs the same, however often it was reported, so no single episode (and no
@@ -54,6 +57,9 @@ HORIZONS = (1, 3, 7, 14, 30, 60, 90, 180, 365)
 QUANTILES = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
 #: Windows (days) of the recent flows.
 WINDOWS = (7, 28)
+#: Horizons (days) up to which the last reporting interval's flow is a full feature, and from
+#: which it is none (`State.recent`).
+RECENT_HORIZONS = (7.0, 30.0)
 #: Origins older than this (days since the first report) do not enter the reference class: a
 #: protracted caseload after three years says little about a new crisis.
 MAX_AGE = 3 * 365
@@ -110,6 +116,10 @@ class State:
     flows: tuple[float, ...]
     stock: bool = False
     bound: float | None = None
+    #: The daily flow over the last reporting interval (the naive baseline's rate): at short
+    #: horizons the best single guide to the next days, which the week's average lags
+    #: (`RECENT_HORIZONS`).
+    recent: float = 0.0
 
     @property
     def stage(self) -> int:
@@ -131,10 +141,20 @@ class State:
         level = max(self.level, 1.0)
         columns = [np.ones_like(days)]
         columns += [np.log1p(max(flow, 0.0) * days / level) for flow in self.flows]
+        columns.append(np.log1p(max(self.recent, 0.0) * days / level) * _recent_weight(days))
         columns.append(np.full_like(days, np.log(max(self.age, 1.0))))
         columns.append(np.full_like(days, float(self.stock)))
         columns.append(np.full_like(days, self.room))
         return np.column_stack(columns)
+
+
+def _recent_weight(days: np.ndarray) -> np.ndarray:
+    """How much the last interval's flow counts as a feature on each day: fully up to the
+    first of `RECENT_HORIZONS`, not at all from the second, in between linearly in log time.
+    Beyond a few weeks the last interval is one batch among many (benchmarks/README.md: with
+    it at every horizon the 90-day medians were worse)."""
+    first, last = np.log(RECENT_HORIZONS)
+    return np.clip((last - np.log(np.maximum(days, 1.0))) / (last - first), 0.0, 1.0)
 
 
 def stage_of(age: float, growth: float) -> int:
@@ -181,8 +201,11 @@ def state(
             continue
         before = float(np.interp(now - span, days, level))
         flows.append(float((level[-1] - before) / span))
+    recent = 0.0
+    if days.size > 1:
+        recent = float((level[-1] - level[-2]) / max(now - days[-2], 1.0))
     anchor = float(level[-1]) if reported is None else float(reported)
-    return State(anchor, float(now - days[0] + 1), tuple(flows), stock, bound)
+    return State(anchor, float(now - days[0] + 1), tuple(flows), stock, bound, recent)
 
 
 @dataclass
@@ -429,7 +452,7 @@ def prepared(series: pd.DataFrame) -> pd.DataFrame:
 
 
 def _names() -> list[str]:
-    return ["intercept", *[f"flow{w}" for w in WINDOWS], "log_age", "stock", "room"]
+    return ["intercept", *[f"flow{w}" for w in WINDOWS], "flow_last", "log_age", "stock", "room"]
 
 
 def learn(
@@ -599,13 +622,17 @@ def _quantile_lines(at: pd.DataFrame, names: list[str]) -> np.ndarray:
     (quantiles x features)."""
     weights = _weights(at)
     X, z = at[names].to_numpy(), at["z"].to_numpy()
+    # A feature that is zero on every row here (the last interval's flow beyond its horizons)
+    # is left out: without a penalty its coefficient would be arbitrary.
+    used = np.abs(X).max(axis=0) > 0
+    X = X[:, used]
     lines = np.zeros((len(QUANTILES), len(names)))
     for j, q in enumerate(QUANTILES):
         model = QuantileRegressor(quantile=q, alpha=0.0, fit_intercept=False, solver="highs")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model.fit(X, z, sample_weight=weights / weights.mean())
-        lines[j] = model.coef_
+        lines[j, used] = model.coef_
     return lines
 
 
