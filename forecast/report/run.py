@@ -21,6 +21,7 @@ import fcntl
 import hashlib
 import json
 import logging
+import math
 import os
 import shutil
 import tempfile
@@ -80,7 +81,7 @@ def run_report(
     folder = _crisis_folder(root, config.slug)
     stem = f"{config.slug}-{report_date:%Y-%m-%d}"
     pdf_path, manifest_path = folder / f"{stem}.pdf", folder / f"{stem}.json"
-    fingerprint = _fingerprint(config, report_date)
+    fingerprint = _fingerprint(config, report_date, allow_stale)
     with _locked(folder, lock_timeout):
         _remove_partials(folder)
         _check_owner(folder, config)
@@ -259,9 +260,12 @@ _DEPENDENCIES = (
 )  # fmt: skip
 
 
-def _fingerprint(config: ReportConfig, report_date: dt.date) -> str:
+def _fingerprint(config: ReportConfig, report_date: dt.date, allow_stale: bool = False) -> str:
+    """What a report depends on: a stale report (`allow_stale`) is another report than the
+    refusal a plain run gives, so a plain run after it is not "up to date"."""
     digest = hashlib.sha256()
     digest.update(config.path.read_bytes())
+    digest.update(f"|allow_stale={allow_stale}|".encode())
     for path in [*config.files, *(d.path for d in config.documents)]:
         digest.update(file_digest(path).encode())
     digest.update(f"{report_date:%Y-%m-%d}|{__version__}".encode())
@@ -306,11 +310,48 @@ def _earlier_manifests(folder: Path, slug: str, report_date: dt.date) -> list[di
             manifest = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError, UnicodeDecodeError):
             continue
-        if not isinstance(manifest, dict) or not isinstance(manifest.get("as_of"), str):
+        if not _well_formed(manifest):
+            log.warning("%s is not a report manifest this version can read; ignored", path)
             continue
         if manifest.get("as_of", "") < f"{report_date:%Y-%m-%d}":
             earlier.append(manifest)
     return sorted(earlier, key=lambda m: m["as_of"])
+
+
+def _well_formed(manifest: object) -> bool:
+    """Whether an earlier manifest holds what the track record and "what changed" read: a
+    date, and central forecasts each with a date and finite numbers (a hand-edited or
+    foreign file is ignored, never a crash of every later run)."""
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("as_of"), str):
+        return False
+    try:
+        dt.date.fromisoformat(manifest["as_of"])
+    except ValueError:
+        return False
+    headline = manifest.get("headline", {})
+    central = headline.get("central", {}) if isinstance(headline, dict) else None
+    if not isinstance(central, dict):
+        return False
+    for horizon, values in central.items():
+        if not (isinstance(values, dict) and str(horizon).lstrip("-").isdigit()):
+            return False
+        numbers = [values.get(key) for key in ("median", "lo", "hi")]
+        if not all(isinstance(v, int | float) and math.isfinite(v) for v in numbers):
+            return False
+        try:
+            pd.Timestamp(values.get("date"))
+        except (TypeError, ValueError):
+            return False
+        if not isinstance(values.get("date"), str):
+            return False
+    latest = headline.get("latest")
+    if latest:
+        if not isinstance(latest, dict) or not isinstance(latest.get("date"), str):
+            return False
+        if not (isinstance(latest.get("value"), int | float) and math.isfinite(latest["value"])):
+            return False
+    ceiling = headline.get("ceiling")
+    return ceiling is None or (isinstance(ceiling, int | float) and math.isfinite(ceiling))
 
 
 def _earlier_forecasts(manifests: list[dict], series: pd.DataFrame) -> pd.DataFrame:
@@ -361,9 +402,12 @@ def _changes(previous: dict | None, content) -> list[str]:
         if target not in central.index:
             continue
         median = float(central.loc[target, "median"])
-        change = median / values["median"] - 1
-        direction = "up" if change > 0.005 else "down" if change < -0.005 else "unchanged"
-        moved = f"{direction} {abs(change):.0%}" if direction != "unchanged" else direction
+        if values["median"] > 0:
+            change = median / values["median"] - 1
+            direction = "up" if change > 0.005 else "down" if change < -0.005 else "unchanged"
+            moved = f"{direction} {abs(change):.0%}" if direction != "unchanged" else direction
+        else:  # a projection of none then: no ratio to speak of
+            moved = "unchanged" if median <= 0 else "up from none"
         lines.append(
             f"for {_day(values['date'])}, the central projection is now {format_count(median)}, "
             f"against {format_count(values['median'])} in that report ({moved}), with the "
@@ -374,15 +418,21 @@ def _changes(previous: dict | None, content) -> list[str]:
         def said(value):
             return format_count(value) if value else "no upper estimate"
 
-        lines.append(
-            f"the upper estimate weighed in: {said(before.get('ceiling'))} then, "
-            f"{said(now.get('ceiling'))} now."
-        )
+        then, later = before.get("ceiling"), now.get("ceiling")
+        if then and not later and new and float(new["value"]) >= float(then):
+            # Passed, not withdrawn: the reported figure has reached it.
+            lines.append(
+                f"the upper estimate of {format_count(then)} weighed in then has since been "
+                f"passed by the reported figure ({format_count(new['value'])})."
+            )
+        else:
+            lines.append(f"the upper estimate weighed in: {said(then)} then, {said(later)} now.")
     return lines
 
 
 def _day(text: str) -> str:
-    return f"{pd.Timestamp(text):%d %B %Y}"
+    day = pd.Timestamp(text)
+    return f"{day.day} {day:%B %Y}"  # "7 July 2022", not "07 July"
 
 
 def _inputs(config: ReportConfig) -> list[dict[str, str]]:
