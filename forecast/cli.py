@@ -110,9 +110,19 @@ def _open_archive(path: str) -> Archive:
 
 
 def _archive_ls(args: argparse.Namespace) -> int:
-    sources = _open_archive(args.archive).sources()
+    archive = _open_archive(args.archive)
+    sources = archive.sources()
     if sources.empty:
-        print("no sources kept in this archive")
+        figures = len(archive.history())
+        print(
+            "no source vintages kept in this archive"
+            + (
+                f"; it holds {figures:,} figure vintage{'s' if figures != 1 else ''} added "
+                "directly (forecast archive export lists them)"
+                if figures
+                else ""
+            )
+        )
     for row in sources.itertuples():
         count = f"{row.vintages} vintage{'s' if row.vintages != 1 else ''}"
         print(
@@ -132,9 +142,21 @@ def _archive_show(args: argparse.Namespace) -> int:
 
 
 def _archive_export(args: argparse.Namespace) -> int:
-    counts = _open_archive(args.archive).counts(as_of=args.as_of)
+    archive = _open_archive(args.archive)
+    counts = archive.counts(as_of=args.as_of)
+    if counts.empty:
+        held = archive.history()
+        if held.empty:
+            raise DataError("the archive holds no figures to export", path=args.archive)
+        first = held["retrieved"].min()
+        raise DataError(
+            f"no figure had been retrieved by --as-of {args.as_of}; the first was retrieved "
+            f"{first:%Y-%m-%d %H:%M} UTC: choose a later date",
+            path=args.archive,
+        )
     counts = counts.rename(columns={"retrieved": "as_of"}).drop(columns=["published"])
-    counts.to_csv(args.out or sys.stdout, index=False, date_format="%Y-%m-%d")
+    # Figures come from live sources: a cell a spreadsheet would run is defused (OWASP).
+    _defuse_formulas(counts).to_csv(args.out or sys.stdout, index=False, date_format="%Y-%m-%d")
     return 0
 
 
