@@ -8,11 +8,16 @@ Metrics per model, origin and horizon (on cumulative persons at origin + horizon
 
 - ``abs_error`` and ``ape`` of the median;
 - ``scaled_error``: the absolute error divided by the mean absolute error, on the training
-  data, of the naive forecast at the same horizon (last daily flow carried forward), so MASE
-  below 1 means better than naive did in-sample;
+  data, of the naive baseline at the same horizon (the last reported daily rate, the last
+  increment over the days it covers, carried forward from each report: the baseline the
+  benchmarks use), so MASE below 1 means better than naive did in-sample. The scale is never
+  below `MIN_SCALE_SHARE` of the latest level (figures are published rounded; a smaller naive
+  error is rounding, and a scale of a few persons made MASE run to thousands);
 - ``covered_XX``: whether the truth fell inside the XX% interval;
 - ``winkler_XX``: the interval score (width, plus 2/alpha times any miss);
-- ``crps``: the continuous ranked probability score of the Monte Carlo draws.
+- ``crps``: the continuous ranked probability score of the Monte Carlo draws, and
+  ``scaled_crps`` the same over the naive scale: a proper score, so a model ranks well only
+  when it is both close and calibrated (`skill_table` ranks by it).
 
 ``ensemble`` in a backtest combines the forecasts of its default members among the models
 backtested (`forecast.models.ensemble.DEFAULT_MEMBERS`) at each origin with inverse squared CRPS
@@ -28,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .checks import check_draws, check_horizons, check_levels, check_step
-from .data.transform import as_of, regularize, require_one_series
+from .data.transform import as_of, require_one_series
 from .errors import DataError, ModelError, ScenarioError
 from .models import Forecaster, crps_from_samples, make_model
 from .models.ensemble import DEFAULT_MEMBERS, skill_weights
@@ -161,21 +166,41 @@ def _actual(truth: pd.Series, target: pd.Timestamp, tolerance: int) -> float | N
     return float(known.iloc[-1])
 
 
+#: The naive scale is never below this share of the latest level (see the module docstring).
+MIN_SCALE_SHARE = 0.001
+#: Fewest scored forecasts a model needs at a horizon to be ranked there.
+MIN_RANKED = 5
+
+
 def _naive_scale(train: pd.DataFrame, horizons: Sequence[int]) -> dict[int, float]:
-    """In-sample mean absolute error of the naive forecast at each horizon."""
+    """In-sample mean absolute error of the naive baseline at each horizon, from each report:
+    the last reported daily rate carried forward, against the reported total (interpolated
+    between reports) `h` days later.
+
+    Read on the reports, not on daily levels interpolated between them: between two reports
+    an interpolated line is its own naive forecast, and the scale fell to a person or two.
+    """
     series = train.sort_values("date")
     if series["kind"].iloc[0] == "flow":
         series = series.assign(value=series["value"].cumsum(), kind="cumulative")
-    daily = regularize(series.assign(kind="cumulative"), "D")["value"].to_numpy(dtype=float)
-    flows = np.diff(daily)
+    reports = series.groupby("date", sort=True)["value"].last()
+    days = ((reports.index - reports.index[0]).days).to_numpy(dtype=float)
+    values = reports.to_numpy(dtype=float)
+    floor = max(MIN_SCALE_SHARE * abs(float(values[-1])), 1.0)
+    rates = np.diff(values) / np.maximum(np.diff(days), 1.0)
     scales = {}
     for h in horizons:
         errors = [
-            abs(daily[s + h] - (daily[s] + h * flows[s - 1])) for s in range(1, daily.size - h)
+            abs(float(np.interp(days[i] + h, days, values)) - (values[i] + h * rates[i - 1]))
+            for i in range(1, values.size)
+            if days[i] + h <= days[-1]
         ]
-        fallback = h * float(np.mean(np.abs(np.diff(flows)))) if flows.size > 1 else 1.0
-        scales[h] = float(np.mean(errors)) if errors else max(fallback, 1.0)
-    return {h: max(v, 1.0) for h, v in scales.items()}
+        if errors:
+            scale = float(np.mean(errors))
+        else:  # too short to score naive at h: the error of no change (h days of its flow)
+            scale = h * float(np.mean(np.abs(rates))) if rates.size else 0.0
+        scales[h] = max(scale, floor)
+    return scales
 
 
 def _score(model, origin, horizon, target, actual, sample, scale, levels) -> dict:
@@ -207,6 +232,7 @@ def _score(model, origin, horizon, target, actual, sample, scale, levels) -> dic
         row[f"covered_{tag}"] = bool(low <= actual <= high)
         row[f"winkler_{tag}"] = (high - low) + 2 / alpha * miss
     row["crps"] = crps_from_samples(sample, actual)
+    row["scaled_crps"] = row["crps"] / scale
     return row
 
 
@@ -265,15 +291,20 @@ def weighted_interval_score(
 
 def skill_table(scores: pd.DataFrame) -> pd.DataFrame:
     """Per model and horizon: MAE, MAPE, MASE, interval coverage and scores, CRPS, and the
-    model's rank by MASE at that horizon (1 = best).
+    model's rank at that horizon (1 = best) by scaled CRPS, a proper score that weighs
+    calibration with accuracy (by MASE when the scores lack it). Models with fewer than
+    `MIN_RANKED` scored forecasts at a horizon get no rank (``<NA>``): one forecast ranks
+    nothing.
 
     Examples
     --------
-    >>> scores = pd.DataFrame({"model": ["a", "b"], "horizon": [7, 7], "abs_error": [1.0, 2.0],
-    ...     "ape": [1.0, 2.0], "scaled_error": [0.5, 1.0], "covered_80": [True, False],
-    ...     "winkler_80": [3.0, 4.0], "crps": [0.5, 1.0]})
+    >>> scores = pd.DataFrame({"model": ["a", "b"] * 5, "horizon": 7, "abs_error": 1.0,
+    ...     "ape": 1.0, "scaled_error": [0.5, 1.0] * 5, "covered_80": [True, False] * 5,
+    ...     "winkler_80": 3.0, "crps": 1.0, "scaled_crps": [0.4, 0.3] * 5})
     >>> skill_table(scores)[["model", "MASE", "rank"]].values.tolist()
-    [['a', 0.5, 1], ['b', 1.0, 2]]
+    [['b', 1.0, 1], ['a', 0.5, 2]]
+    >>> bool(skill_table(scores.head(4))["rank"].isna().all())
+    True
     """
     coverage = [c for c in scores.columns if c.startswith("covered_")]
     winkler = [c for c in scores.columns if c.startswith("winkler_")]
@@ -286,8 +317,14 @@ def skill_table(scores: pd.DataFrame) -> pd.DataFrame:
         **{c: (c, "mean") for c in winkler},
         "CRPS": ("crps", "mean"),
     }
+    by = "scaled CRPS" if "scaled_crps" in scores else "MASE"
+    if by == "scaled CRPS":
+        aggregations[by] = ("scaled_crps", "mean")
     table = scores.groupby(["horizon", "model"]).agg(**aggregations).reset_index()
-    table["rank"] = table.groupby("horizon")["MASE"].rank(method="min").astype(int)
-    return table.sort_values(["horizon", "rank"]).reset_index(drop=True)[
+    enough = table["n"] >= MIN_RANKED
+    ranks = table[by].where(enough).groupby(table["horizon"]).rank(method="min")
+    table["rank"] = ranks.astype("Int64")
+    table = table.sort_values(["horizon", "rank", by], na_position="last")
+    return table.reset_index(drop=True)[
         ["model", "horizon", *[c for c in table.columns if c not in ("model", "horizon")]]
     ]

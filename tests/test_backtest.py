@@ -100,3 +100,37 @@ def test_weighted_interval_score_matches_scoringrules_interval_scores():
         )
         expected = (0.5 * abs(truth - median) + np.sum(np.array([0.1, 0.025]) * intervals)) / 2.5
         assert ours == pytest.approx(float(expected), rel=1e-9)
+
+
+def _five_reports() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime(
+                ["2022-03-01", "2022-03-04", "2022-03-08", "2022-03-11", "2022-03-15"]
+            ),
+            "origin": "Burundi",
+            "destination": "Rwanda",
+            "measure": "refugees",
+            "kind": "cumulative",
+            "value": [1_000.0, 5_000.0, 9_000.0, 12_000.0, 15_000.0],
+            "source": "test",
+        }
+    )
+
+
+def test_the_naive_scale_is_the_baseline_error_on_the_reports():
+    from forecast.backtest import _naive_scale
+
+    # From 4 March (rate 1,333 a day) naive says 9,000 on 7 March; reported, interpolated:
+    # 5,000 + 3 x 1,000 = 8,000 -> error 1,000. From 8 March (rate 1,000): 12,000 on 11 March,
+    # reported 12,000 -> 0. From 11 March (1,000 a day): 15,000 on 14 March; reported
+    # 12,000 + 3 x 750 = 14,250 -> 750. Mean 583.3.
+    assert _naive_scale(_five_reports(), (3,))[3] == pytest.approx((1_000 + 0 + 750) / 3)
+
+
+def test_skill_is_finite_and_meaningful_on_a_five_report_series_and_unranked():
+    scores = forecast.backtest(_five_reports(), models=["naive", "drift"], horizons=(3,), step=2)
+    assert np.isfinite(scores["scaled_error"]).all()
+    assert scores["scaled_error"].max() < 100
+    table = forecast.skill_table(scores)
+    assert (table["n"] < 5).all() and table["rank"].isna().all()

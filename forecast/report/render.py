@@ -18,6 +18,7 @@ from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ..backtest import MIN_RANKED
 from ..formatting import format_count
 from ..plots import backtest_chart, fan_chart, forecast_trails, projection_chart, small_multiples
 from .build import ReportContent
@@ -170,7 +171,7 @@ def _context(content: ReportContent, chart_files, previous) -> dict[str, Any]:
                     "mape": f"{row.MAPE:.1f}%",
                     "mase": f"{row.MASE:.2f}",
                     "coverage": f"{getattr(row, 'coverage_80', float('nan')):.0%}",
-                    "rank": row.rank,
+                    "rank": "-" if pd.isna(row.rank) else int(row.rank),
                 }
             )
     earlier_rows, hit_rates = [], []
@@ -203,6 +204,7 @@ def _context(content: ReportContent, chart_files, previous) -> dict[str, Any]:
         "config": content.config,
         "figures": shown,
         "skill_rows": skill_rows,
+        "min_ranked": MIN_RANKED,
         "charts": {name: files["svg"].name for name, files in chart_files.items()},
         "changes": content.changes,
         "previous": previous,
