@@ -22,7 +22,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from . import batch_ets
-from .checks import check_draws, check_horizon, check_levels
+from .checks import check_draw_days, check_draws, check_horizon, check_levels
 from .errors import DataError, ModelError, ScenarioError
 from .models import forecast as forecast_one
 
@@ -133,6 +133,7 @@ def forecast_many(
     horizon = check_horizon(horizon, ModelError)
     levels = check_levels(levels, ModelError)
     draws = check_draws(draws, ModelError)
+    check_draw_days(draws, horizon, ModelError)
     workers = _workers(n_jobs, engine)
     ids = counts.groupby(keys, sort=True).ngroup().to_numpy()
     # ETS, the default, takes the compiled path: series as arrays, fitted in compiled loops.

@@ -32,7 +32,7 @@ import pandas as pd
 from scipy.special import ndtri
 
 from .ceiling import Ceiling
-from .checks import check_draws, check_horizon, check_levels
+from .checks import check_draw_days, check_draws, check_horizon, check_levels
 from .curves import CURVES
 from .data.transform import series_label
 from .errors import ScenarioError
@@ -560,6 +560,7 @@ def _check_request(horizon: int, levels: Sequence[float], draws: int = 2) -> Non
     check_horizon(horizon, ScenarioError)
     check_levels(levels, ScenarioError)
     check_draws(draws, ScenarioError)
+    check_draw_days(draws, horizon, ScenarioError)
 
 
 def _ceiling_parts(

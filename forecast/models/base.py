@@ -24,7 +24,7 @@ from sklearn.base import clone as sk_clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from ..checks import check_draws, check_horizon, check_levels
+from ..checks import check_draw_days, check_draws, check_horizon, check_levels
 from ..data.transform import series_label
 from ..errors import ModelError
 from ..populations import bound_for, clip_paths
@@ -161,6 +161,7 @@ class Forecaster(BaseEstimator):
         self._check_fitted()
         check_horizon(horizon, ModelError)
         check_draws(draws, ModelError)
+        check_draw_days(draws, horizon, ModelError)
         future_dates = pd.date_range(self.last_date_ + pd.Timedelta(days=1), periods=horizon)
         aligned = None
         if self.handles_X and getattr(self, "uses_X_", False):

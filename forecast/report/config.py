@@ -4,7 +4,9 @@ keys refused by name, every error naming the file and the key."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,6 +196,33 @@ def _config_error(exc: ValidationError, where: str) -> ConfigError:
     return ConfigError(message, path=where, key=key, value=error.get("input"))
 
 
+#: Largest configuration file read: a configuration is a page of settings, not data.
+MAX_CONFIG_BYTES = 1_000_000
+
+
+def _read_config_text(path: Path) -> str:
+    """The configuration's text, from a regular file of at most `MAX_CONFIG_BYTES`: a FIFO
+    would block a scheduled run for ever, /dev/zero would fill its memory. Opened without
+    blocking and checked on the open file, so nothing can be swapped in between."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError("is not a regular file (a FIFO or a device?)", path=str(path))
+        if info.st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                f"is {info.st_size:,} bytes, more than a configuration's {MAX_CONFIG_BYTES:,}",
+                path=str(path),
+            )
+        with os.fdopen(descriptor, "rb") as handle:
+            descriptor = -1
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    finally:
+        if descriptor >= 0:
+            os.close(descriptor)
+    return data.decode("utf-8")
+
+
 def slugify(name: str) -> str:
     """A file-name-safe slug: lower-case letters, digits and single hyphens, nothing else.
 
@@ -221,7 +250,7 @@ def load_config(path: str | Path) -> ReportConfig:
     """
     path = Path(path)
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        document = tomllib.loads(_read_config_text(path))
     except OSError as exc:
         raise ConfigError(f"cannot read the configuration: {exc}", path=str(path)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
