@@ -96,7 +96,9 @@ def _fetch_into(archive: Archive, url: str) -> str | None:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DataWarning)
-                counts = read_counts(_named(url, fetched.body))
+                # Credited to the whole URL: two portal queries on one path are two sources,
+                # never revisions of each other's figures.
+                counts = read_counts(_named(url, fetched.body), source=url)
             archive.add(
                 counts.assign(source=counts["source"].astype(str)), retrieved=fetched.retrieved
             )
