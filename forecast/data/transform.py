@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 
 import pandas as pd
@@ -57,10 +58,30 @@ def select_series(
     mask = pd.Series(True, index=counts.index)
     for column, wanted in (("measure", measure), ("origin", origin), ("destination", destination)):
         if wanted is not None:
-            mask &= counts[column] == wanted
+            matches = counts[column] == wanted
+            if not (mask & matches).any():
+                raise DataError(no_such(counts[mask], column, wanted))
+            mask &= matches
     chosen = counts[mask]
     require_one_series(chosen, what="the selection")
     return chosen.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def no_such(counts: pd.DataFrame, column: str, wanted: str) -> str:
+    """What a selection asked for that is not there, the nearest names, and what is.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"measure": ["refugees", "idps"], "origin": "X", "destination": "Y"})
+    >>> no_such(frame, "measure", "refugess")
+    "no figures with measure='refugess'; did you mean 'refugees'? Measures here: 'idps', 'refugees'"
+    """
+    present = sorted({str(v) for v in counts[column].dropna().unique()})
+    near = difflib.get_close_matches(str(wanted), present, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else "."
+    listed = ", ".join(repr(v) for v in present[:15]) or "none"
+    more = f" and {len(present) - 15} more" if len(present) > 15 else ""
+    return f"no figures with {column}={wanted!r}{hint} {column.capitalize()}s here: {listed}{more}"
 
 
 def series_label(counts: pd.DataFrame) -> str:

@@ -20,7 +20,7 @@ import pandas as pd
 from .._version import __version__
 from ..backtest import backtest, skill_table
 from ..data import as_of, read_counts
-from ..data.transform import select_series, to_cumulative
+from ..data.transform import no_such, select_series, to_cumulative
 from ..errors import DataError, DataWarning, ModelError, ScenarioError
 from ..extract import Ceiling, extract_figures, model_inputs
 from ..formatting import short_count
@@ -166,13 +166,21 @@ def build(
     counts = pd.concat(frames, ignore_index=True)
     measure_rows = counts[counts["measure"] == config.measure]
     if measure_rows.empty:
+        if (counts["measure"] == config.measure).any() or counts.empty:
+            raise DataError(
+                f"no figures of measure {config.measure!r} published by {report_date}; check "
+                "--as-of",
+                path=str(config.path),
+            )
         raise DataError(
-            f"no figures of measure {config.measure!r} published by {report_date}; check "
-            "data.measure and --as-of"
+            f"data.measure: {no_such(counts, 'measure', config.measure)}", path=str(config.path)
         )
-    series = select_series(
-        measure_rows, measure=config.measure, destination=config.destination or None
-    )
+    try:
+        series = select_series(
+            measure_rows, measure=config.measure, destination=config.destination or None
+        )
+    except DataError as exc:
+        raise DataError(f"data.destination: {exc}", path=str(config.path)) from None
     if series["kind"].iloc[0] == "flow":
         # A report speaks of totals: daily figures as published become their running total.
         series = to_cumulative(series)

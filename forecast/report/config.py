@@ -4,6 +4,7 @@ keys refused by name, every error naming the file and the key."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
 import stat
@@ -184,8 +185,14 @@ def _config_error(exc: ValidationError, where: str) -> ConfigError:
     key = ".".join(location) or "(top level)"
     if error["type"] == "extra_forbidden":
         parent = ".".join(location[:-1])
+        known = _known_keys(location[:-1])
+        near = difflib.get_close_matches(location[-1], known, n=2, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+        listed = f" Keys there: {', '.join(known)}" if known else ""
         return ConfigError(
-            f"unknown key {key!r}" + (f" in [{parent}]" if parent else ""), path=where, key=key
+            f"unknown key {key!r}" + (f" in [{parent}]" if parent else "") + hint + listed,
+            path=where,
+            key=key,
         )
     if error["type"] == "missing":
         return ConfigError(f"missing {key}", path=where, key=key)
@@ -194,6 +201,23 @@ def _config_error(exc: ValidationError, where: str) -> ConfigError:
         error["msg"] if hint is None else f"{hint} ({error['msg'][0].lower()}{error['msg'][1:]})"
     )
     return ConfigError(message, path=where, key=key, value=error.get("input"))
+
+
+def _known_keys(location: list[str]) -> list[str]:
+    """The keys the schema allows at a table of the configuration ([] when unknown)."""
+    model: Any = _Config
+    for part in location:
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        annotation = field.annotation
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        model = next(
+            (c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None
+        )
+        if model is None:
+            return []
+    return sorted(getattr(model, "model_fields", {}))
 
 
 #: Largest configuration file read: a configuration is a page of settings, not data.
