@@ -4,8 +4,9 @@ a number is shown, so a report, a chart and a summary never disagree."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["format_count", "short_count", "three_figures"]
+__all__ = ["format_count", "long_date", "short_count", "short_date", "three_figures"]
 
 
 def format_count(value: float) -> str:
@@ -56,3 +57,27 @@ def short_count(value: float, _position: object = None) -> str:
     if abs(value) >= 1e3:
         return f"{value / 1e3:.0f}k"
     return f"{value:.0f}"
+
+
+def long_date(day: object) -> str:
+    """A date as a sentence writes it, without a leading zero.
+
+    Examples
+    --------
+    >>> long_date("2022-07-07")
+    '7 July 2022'
+    """
+    stamp = pd.Timestamp(day)
+    return f"{stamp.day} {stamp:%B %Y}"
+
+
+def short_date(day: object) -> str:
+    """A date as a chart label or table cell writes it, without a leading zero.
+
+    Examples
+    --------
+    >>> short_date("2022-03-06")
+    '6 Mar 2022'
+    """
+    stamp = pd.Timestamp(day)
+    return f"{stamp.day} {stamp:%b %Y}"

@@ -17,7 +17,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .formatting import short_count
+from .formatting import short_count, short_date
 from .projection import level_label
 
 P = ParamSpec("P")
@@ -91,6 +91,10 @@ def projection_chart(
             shown_ceilings.add(round(ceiling))  # each reference line labelled once
             ax.axhline(ceiling, color=colour, lw=1, ls="--")
             source = projection.details[label].get("source") or label
+            estimate = projection.details[label].get("estimate")
+            if estimate and round(estimate) != round(ceiling):
+                # A reading of an estimate is not what its source said: say both.
+                source = f"reading of {source} {short_count(estimate)}"
             ax.annotate(
                 f"ceiling: {short_count(ceiling)} ({source})",
                 (rows["date"].iloc[0], ceiling),
@@ -113,7 +117,7 @@ def projection_chart(
         )
     last = observed.iloc[-1]
     # Inside the frame, above the last point and to its right: never over the tick labels.
-    ax.annotate(f"latest {short_count(last['value'])} ({last['date']:%d %b %Y})",
+    ax.annotate(f"latest {short_count(last['value'])} ({short_date(last['date'])})",
                 (last["date"], last["value"]), xytext=(4, -14), textcoords="offset points",
                 ha="left", fontsize=8, annotation_clip=True)  # fmt: skip
     ax.yaxis.set_major_formatter(FuncFormatter(short_count))

@@ -45,6 +45,7 @@ from .fitting import (
     has_peaked,
     holdout_error,
 )
+from .formatting import long_date
 from .populations import Bound, bound_for, clip_paths
 from .projection import Projection, format_count, summarise_paths
 from .reference import ReferenceClass, for_series, state
@@ -489,6 +490,8 @@ def _reference_projection(
             "ceiling_mode": "cap" if ceiling is not None else "none",
             "assumptions": assumptions,
             "source": source if estimate is not None else "",
+            # What the source said, beside the reading of it that caps this scenario.
+            "estimate": float(estimate) if estimate is not None else None,
             "fitted_ceiling": float(frame["median"].iloc[-1]),
             "rank": rank,
             "reference_class": ", ".join(ref.episodes),
@@ -498,10 +501,12 @@ def _reference_projection(
     if estimate is not None:
         binding = float(np.mean(paths[:, -1] > caps))
         if binding >= 0.05:
+            low_cap, high_cap = float(np.min(caps)), float(np.max(caps))
             notes.append(
-                f"The {who} upper estimate of {format_count(estimate)} binds: without it, "
-                f"{binding:.0%} of past crises' outcomes would exceed it by "
-                f"{dates[-1]:%Y-%m-%d}."
+                f"The {who} upper estimate of {format_count(estimate)} is weighed as a cap, "
+                f"read as {format_count(low_cap)} to {format_count(high_cap)} across outcomes "
+                f"(an estimate is uncertain too): without it, {binding:.0%} of past crises' "
+                f"outcomes would exceed {format_count(estimate)} by {long_date(dates[-1])}."
             )
     notes.append(ref.describe())
     notes.append(_bound_sentence(bound, bound_note, binds))

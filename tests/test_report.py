@@ -378,7 +378,7 @@ def test_a_later_report_says_how_the_earlier_forecast_fared(tmp_path):
     inside = "yes" if forecast_7["lo"] <= reported <= forecast_7["hi"] else "no"
     text = " ".join(_text(later.pdf).split())
     assert "How our earlier forecasts fared" in text
-    row = f"07 Mar 2022 7 days 14 Mar 2022 {forecast_7['median'] / 1e6:.1f} million"
+    row = f"7 Mar 2022 7 days 14 Mar 2022 {forecast_7['median'] / 1e6:.1f} million"
     assert row in text
     assert f"{reported / 1e6:.1f} million {inside}" in text
     assert "+7 days: " + ("1 of 1 inside" if inside == "yes" else "0 of 1 inside") in text

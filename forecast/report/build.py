@@ -23,7 +23,7 @@ from ..data import as_of, read_counts
 from ..data.transform import no_such, select_series, to_cumulative
 from ..errors import DataError, DataWarning, ModelError, ScenarioError
 from ..extract import Ceiling, extract_figures, model_inputs
-from ..formatting import short_count
+from ..formatting import long_date, short_count
 from ..projection import Projection, format_count
 from ..scenarios import project
 from .config import ReportConfig
@@ -275,7 +275,7 @@ def _ceiling(config, figures, latest_value, latest_date, notes) -> Ceiling | Non
     if ceiling is not None and ceiling.value <= latest_value:
         notes.append(
             f"The {ceiling.label} of {format_count(ceiling.value)} was already passed by "
-            f"{latest_date:%d %B %Y} ({format_count(latest_value)} reported): the projection "
+            f"{long_date(latest_date)} ({format_count(latest_value)} reported): the projection "
             "relies on the data alone."
         )
         return None
@@ -297,7 +297,7 @@ def _headline(projection: Projection, report_date: dt.date, horizons) -> list[di
                 "lo": float(row["lo_80"]),
                 "hi": float(row["hi_80"]),
                 "sentence": (
-                    f"By {date:%d %B %Y} ({horizon} days): {format_count(row['median'])} "
+                    f"By {long_date(date)} ({horizon} days): {format_count(row['median'])} "
                     f"(80% interval {format_count(row['lo_80'])} to {format_count(row['hi_80'])})"
                 ),
             }
@@ -323,13 +323,23 @@ def _scenarios(projection: Projection, report_date: dt.date, horizons) -> list[d
                 "name": label,
                 "assumptions": details.get("assumptions", ""),
                 "ceiling": format_count(ceiling) if ceiling else "none (data alone)",
-                "ceiling_source": details.get("source", ""),
+                "ceiling_source": _reading_of(details),
                 "fitted_ceiling": format_count(details.get("fitted_ceiling", np.nan)),
                 "curve": details.get("curve", ""),
                 "cells": values,
             }
         )
     return table
+
+
+def _reading_of(details: dict[str, Any]) -> str:
+    """Whose figure a scenario's cap reads: "reading of EU 7.0 million" when the cap is a
+    reading of an estimate and not the figure itself, else the source's name."""
+    source, estimate = details.get("source", ""), details.get("estimate")
+    ceiling = details.get("ceiling")
+    if source and estimate and ceiling and round(ceiling) != round(estimate):
+        return f"reading of {source} {format_count(estimate)}"
+    return source
 
 
 def _skill(config, series, notes) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:

@@ -19,7 +19,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..backtest import MIN_RANKED
-from ..formatting import format_count
+from ..formatting import format_count, long_date, short_date
 from ..plots import backtest_chart, fan_chart, forecast_trails, projection_chart, small_multiples
 from .build import ReportContent
 
@@ -123,6 +123,7 @@ def html(content: ReportContent, chart_files: dict[str, dict], previous: dict | 
         lstrip_blocks=True,
     )
     environment.filters["count"] = format_count
+    environment.filters["long_date"] = long_date
     environment.filters["css_string"] = css_string
     template = environment.get_template("report.html.j2")
     return template.render(**_context(content, chart_files, previous))
@@ -180,9 +181,9 @@ def _context(content: ReportContent, chart_files, previous) -> dict[str, Any]:
         for row in known.sort_values(["report", "horizon"]).itertuples():
             earlier_rows.append(
                 {
-                    "report": f"{pd.Timestamp(row.report):%d %b %Y}",
+                    "report": short_date(row.report),
                     "horizon": row.horizon,
-                    "target": f"{row.target:%d %b %Y}",
+                    "target": short_date(row.target),
                     "forecast": f"{format_count(row.median)} ({format_count(row.lo)}-"
                     f"{format_count(row.hi)})",
                     "reported": format_count(row.reported),

@@ -36,7 +36,7 @@ import pandas as pd
 from .._version import __version__
 from ..checks import iso_timestamp
 from ..errors import DataError
-from ..formatting import format_count
+from ..formatting import format_count, long_date
 from . import render, sources
 from .build import build, file_digest
 from .config import ConfigError, ReportConfig, load_config
@@ -431,8 +431,7 @@ def _changes(previous: dict | None, content) -> list[str]:
 
 
 def _day(text: str) -> str:
-    day = pd.Timestamp(text)
-    return f"{day.day} {day:%B %Y}"  # "7 July 2022", not "07 July"
+    return long_date(text)  # "7 July 2022", not "07 July"
 
 
 def _inputs(config: ReportConfig) -> list[dict[str, str]]:
