@@ -92,11 +92,15 @@ def projection_chart(
             ax.axhline(ceiling, color=colour, lw=1, ls="--")
             source = projection.details[label].get("source") or label
             estimate = projection.details[label].get("estimate")
+            text = f"ceiling: {short_count(ceiling)} ({source})"
             if estimate and round(estimate) != round(ceiling):
                 # A reading of an estimate is not what its source said: say both.
-                source = f"reading of {source} {short_count(estimate)}"
+                text = f"cap: {short_count(ceiling)} (reading of {source} {short_count(estimate)})"
+            elif estimate:
+                # The estimate itself: outcomes are capped at readings of it, some above it.
+                text = f"{source} estimate: {short_count(estimate)}"
             ax.annotate(
-                f"ceiling: {short_count(ceiling)} ({source})",
+                text,
                 (rows["date"].iloc[0], ceiling),
                 xytext=(2, 3),
                 textcoords="offset points",
