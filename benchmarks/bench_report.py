@@ -19,7 +19,7 @@ STAGES = {
     "read + validate data": "data/__init__.py",
     "extract figures": "extract/__init__.py",
     "project scenarios": "scenarios.py",
-    "backtest (track record)": "backtest.py",
+    "backtest (track record)": "evaluation.py",
     "charts (SVG + PNG)": "(save_charts)",
     "PDF (WeasyPrint)": "(pdf)",
 }

@@ -45,7 +45,7 @@ from joblib import Parallel, delayed
 
 import forecast
 from forecast import episodes
-from forecast.backtest import weighted_interval_score
+from forecast.evaluation import weighted_interval_score
 from forecast.models import Ensemble, ReferenceClassModel, make_model
 from forecast.models.ensemble import DEFAULT_MEMBERS
 from forecast.populations import bound_for

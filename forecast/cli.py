@@ -17,7 +17,6 @@ import pandas as pd
 
 from . import __version__
 from .archive import Archive
-from .backtest import backtest, skill_table
 from .data import list_series, read_counts, select_series
 from .data.readers import load_input
 from .errors import DataError, DataWarning, ModelError, ScenarioError
@@ -231,6 +230,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _backtest(args: argparse.Namespace) -> int:
+    from .evaluation import backtest, skill_table  # the models: only when asked for
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
         counts = read_counts(args.data)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import forecast
-from forecast.backtest import _score, weighted_interval_score
+from forecast.evaluation import _score, weighted_interval_score
 from forecast.models import Naive
 
 from .conftest import DATA
@@ -119,7 +119,7 @@ def _five_reports() -> pd.DataFrame:
 
 
 def test_the_naive_scale_is_the_baseline_error_on_the_reports():
-    from forecast.backtest import _naive_scale
+    from forecast.evaluation import _naive_scale
 
     # From 4 March (rate 1,333 a day) naive says 9,000 on 7 March; reported, interpolated:
     # 5,000 + 3 x 1,000 = 8,000 -> error 1,000. From 8 March (rate 1,000): 12,000 on 11 March,

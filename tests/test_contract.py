@@ -164,3 +164,29 @@ def test_every_third_party_import_is_a_declared_dependency():
                 if package not in declared and package not in optional:
                     missing.add((package, str(path.relative_to(root))))
     assert not missing, sorted(missing)
+
+
+def test_import_forecast_loads_no_model_library_until_one_is_used():
+    import subprocess
+    import sys
+
+    heavy = ("sklearn", "scipy", "numba", "statsmodels", "matplotlib")
+    script = (
+        "import sys, forecast\n"
+        f"before = [m for m in {heavy!r} if m in sys.modules]\n"
+        "forecast.read_counts, forecast.extract_figures\n"
+        f"reading = [m for m in {heavy!r} if m in sys.modules]\n"
+        "forecast.forecast\n"
+        "print(before, reading, 'sklearn' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[0] == "[] [] True", out.stdout + out.stderr
+
+
+def test_every_public_name_resolves_and_star_import_works():
+    namespace: dict = {}
+    exec("from forecast import *", namespace)
+    assert set(forecast.__all__) <= set(namespace)
+    assert callable(forecast.backtest) and callable(forecast.forecast)
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        forecast.no_such_name  # noqa: B018

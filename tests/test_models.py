@@ -7,6 +7,7 @@ import pytest
 import forecast
 from forecast.models import ARIMA, ETS, MODELS, Ensemble, Naive, crps_from_samples
 from forecast.models.baselines import Mean
+from forecast.testing import SHAPES, check_forecaster
 
 UA_TOTAL = dict(
     measure="cumulative_border_crossings_from_ukraine",
@@ -30,54 +31,73 @@ def series_100_days(ukraine_total):
     return forecast.as_of(ukraine_total, "2022-06-03")
 
 
+# The ensemble refits every member at past origins: seconds a shape, so it runs on the shapes
+# that differ most for it (few points; weekly steps); `benchmarks/conformance.py` runs it on all.
+_SHAPES = {"ensemble": ("short", "stepped")}
+
+
 @pytest.mark.parametrize("name", sorted(MODELS))
-def test_every_model_meets_the_contract(name, series_100_days):
-    model = MODELS[name]()
-    params = model.get_params()
-    assert model.clone().get_params() == params  # __init__ only stores parameters
-    proj = model.fit(series_100_days).predict(30, levels=(0.8, 0.95), draws=300)
-    # Scenario projections answer with scenarios (low / central / high), the others by model.
-    assert proj.by == ("scenario" if name == "scenario" else "model")
-    assert list(proj.frame.columns) == [
-        "date", proj.by, "median", "lo_80", "hi_80", "lo_95", "hi_95", "mean",
-    ]  # fmt: skip
-    last = series_100_days["value"].iloc[-1]
-    for _, frame in proj.frame.groupby(proj.by, sort=False):
-        assert len(frame) == 30 and frame["date"].iloc[0] == pd.Timestamp("2022-06-04")
-        for column in ("median", "lo_80", "hi_80", "lo_95", "hi_95"):
-            assert np.all(np.diff(frame[column]) >= 0), f"{name}: {column} falls"
-            assert frame[column].iloc[0] >= last, f"{name}: {column} starts below the last total"
-        assert np.all(frame["lo_95"] <= frame["lo_80"])
-        assert np.all(frame["lo_80"] <= frame["median"])
-        assert np.all(frame["median"] <= frame["hi_80"]) and np.all(
-            frame["hi_80"] <= frame["hi_95"]
-        )
-        width = frame["hi_80"] - frame["lo_80"]
-        assert width.iloc[-1] >= width.iloc[0], f"{name}: intervals narrow with the horizon"
-    paths = model.sample(30, draws=200)  # what backtests and the ensemble use
-    assert paths.shape == (200, 30) and np.all(paths >= last)
-    frame = proj.frame
-    again = MODELS[name]().fit(series_100_days).predict(30, draws=300)
-    pd.testing.assert_frame_equal(frame, again.frame)  # refit gives the same answer
-    with pytest.raises(forecast.ModelError, match="at least"):
-        MODELS[name]().fit(series_100_days.head(2))
-    with pytest.raises(forecast.ModelError, match="horizon"):
-        model.predict(0)
-    # predict before fit, set_params, NaN input, bad levels, covariates it does not use
-    with pytest.raises(forecast.ModelError, match="not fitted"):
-        MODELS[name]().predict(7)
-    with pytest.raises(ValueError, match="Invalid parameter"):
-        MODELS[name]().set_params(not_a_parameter=1)
-    holed = series_100_days.assign(value=series_100_days["value"].where(
-        series_100_days.index != series_100_days.index[50]))  # fmt: skip
-    with pytest.raises(forecast.DataError, match="missing values"):
-        MODELS[name]().fit(holed)
-    with pytest.raises(forecast.ModelError, match="between 0 and 1"):
-        model.predict(7, levels=(1.5,))
-    if not model.handles_X:
-        X = pd.DataFrame({"x": 1.0}, index=series_100_days["date"])
-        with pytest.raises(forecast.ModelError, match="does not use covariates"):
-            MODELS[name]().fit(series_100_days, X)
+def test_every_model_meets_the_contract_on_every_series_shape(name):
+    check_forecaster(name, shapes=_SHAPES.get(name, SHAPES))
+
+
+def test_every_model_meets_the_contract_on_a_real_series(series_100_days):
+    for name in sorted(set(MODELS) - {"ensemble"}):
+        proj = MODELS[name]().fit(series_100_days).predict(30, draws=300)
+        assert proj.frame["date"].iloc[0] == pd.Timestamp("2022-06-04"), name
+        assert proj.frame["lo_95"].min() >= series_100_days["value"].iloc[-1], name
+
+
+class _Unseeded(Naive):
+    """Draws from the global random state: another answer on every refit."""
+
+    name = "unseeded"
+
+    def _predict(self, horizon, draws, rng, X_future):
+        return np.random.default_rng().normal(1000, 100, (draws, horizon)).clip(0)
+
+
+class _Fragile(Naive):
+    """Fails with a foreign exception on a plateau."""
+
+    name = "fragile"
+
+    def _fit(self, flows, X):
+        if flows[-10:].mean() < 10:
+            raise ZeroDivisionError("division by zero")
+        super()._fit(flows, X)
+
+
+class _Refusing(Naive):
+    """Refuses a daily rising series, which every model must answer."""
+
+    name = "refusing"
+
+    def _fit(self, flows, X):
+        raise forecast.ModelError("refusing cannot read this series")
+
+
+class _StatefulInit(Naive):
+    """A model that stores state in __init__ beyond its parameters."""
+
+    name = "stateful_init"
+
+    def __init__(self, window: int = 7):
+        self.window = window * 2
+
+
+@pytest.mark.parametrize(
+    ("model", "complaint"),
+    [
+        (_Unseeded, "a refit gives another answer"),
+        (_Fragile, "ZeroDivisionError"),
+        (_Refusing, "refused: refusing cannot read"),
+        (_StatefulInit, "only store its parameters"),
+    ],
+)
+def test_the_conformance_check_catches_a_broken_model(model, complaint):
+    with pytest.raises(AssertionError, match=complaint):
+        check_forecaster(model)
 
 
 def test_irregular_reports_are_regularised_and_answered_on_calendar_days(ukraine_total):

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
-from ..backtest import backtest, skill_table
 from ..data import as_of, read_counts
 from ..data.transform import no_such, select_series, to_cumulative
 from ..errors import DataError, DataWarning, ModelError, ScenarioError
+from ..evaluation import backtest, skill_table
 from ..extract import Ceiling, extract_figures, model_inputs
 from ..formatting import long_date, short_count
 from ..projection import Projection, format_count

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..backtest import MIN_RANKED
+from ..evaluation import MIN_RANKED
 from ..formatting import format_count, long_date, short_date
 from ..plots import backtest_chart, fan_chart, forecast_trails, projection_chart, small_multiples
 from .build import ReportContent
