@@ -39,8 +39,8 @@ def series_shape(shape: str, min_points: int = 3) -> pd.DataFrame:
 
     Examples
     --------
-    >>> series_shape("stepped")["date"].diff().dt.days.iloc[1]
-    7.0
+    >>> int(series_shape("stepped")["date"].diff().dt.days.iloc[1])
+    7
     """
     rng = np.random.default_rng(sum(map(ord, shape)))  # a fixed series per shape
     days = 400 if shape == "long" else 60
