@@ -44,7 +44,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 import forecast
-from forecast import episodes
+from forecast import episodes, rolling
 from forecast.evaluation import weighted_interval_score
 from forecast.models import Ensemble, ReferenceClassModel, make_model
 from forecast.models.ensemble import DEFAULT_MEMBERS
@@ -60,18 +60,8 @@ OUT = Path(__file__).with_name("episodes_results.csv")
 
 
 def truth_at(reports: pd.DataFrame, date: pd.Timestamp) -> float | None:
-    """What was reported for `date` (see the module docstring), or None."""
-    known = reports[reports["date"] <= date]
-    if known.empty:
-        return None
-    if (date - known["date"].iloc[-1]).days <= 3:
-        return float(known["value"].iloc[-1])
-    later = reports[reports["date"] > date]
-    if later.empty or (later["date"].iloc[0] - known["date"].iloc[-1]).days > 31:
-        return None
-    a, b = known.iloc[-1], later.iloc[0]
-    weight = (date - a["date"]).days / (b["date"] - a["date"]).days
-    return float(a["value"] + (b["value"] - a["value"]) * weight)
+    """What was reported for `date`: the package's one truth rule (`forecast.rolling.truth_at`)."""
+    return rolling.truth_at(reports.set_index("date")["value"], date)
 
 
 def _methods(episode: str, models: tuple[str, ...], ref):

@@ -19,10 +19,10 @@ Metrics per model, origin and horizon (on cumulative persons at origin + horizon
   ``scaled_crps`` the same over the naive scale: a proper score, so a model ranks well only
   when it is both close and calibrated (`skill_table` ranks by it).
 
-``ensemble`` in a backtest combines the forecasts of its default members among the models
-backtested (`forecast.models.ensemble.DEFAULT_MEMBERS`) at each origin with inverse squared CRPS
-weights learnt only from earlier origins whose targets were already known (equal weights until
-then): the same rule as `forecast.models.Ensemble`, without refitting every member again.
+Every model, the ensemble included, is fitted and scored at each origin the same way, by the
+engine in `forecast.rolling`: ``"ensemble"`` in a backtest is the `forecast.models.Ensemble`
+that `forecast.forecast(model="ensemble")` fits, weighting its members by their skill before
+the origin. Its members' fits at earlier origins are kept by the engine, not refitted.
 """
 
 from __future__ import annotations
@@ -32,11 +32,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from . import rolling
 from .checks import check_draws, check_horizons, check_levels, check_step
 from .data.transform import as_of, require_one_series
 from .errors import DataError, ModelError, ScenarioError
 from .models import Forecaster, crps_from_samples, make_model
-from .models.ensemble import DEFAULT_MEMBERS, skill_weights
+from .models.ensemble import unique_names
 from .projection import interval_columns
 
 
@@ -49,7 +50,8 @@ def backtest(
     start: str | pd.Timestamp | None = None,
     levels: Sequence[float] = (0.8, 0.95),
     draws: int = 500,
-    truth_tolerance: int = 3,
+    truth_tolerance: int = rolling.TRUTH_TOLERANCE,
+    on_decrease: str = "revise",
 ) -> pd.DataFrame:
     """Score each model's forecasts from rolling origins against what was later reported.
 
@@ -59,7 +61,8 @@ def backtest(
         One cumulative or flow series; with a ``published`` column, each origin sees only what
         was published by then.
     models
-        Names from `forecast.models.MODELS` or instances; ``"ensemble"`` combines the others.
+        Names from `forecast.models.MODELS` or instances (``"ensemble"`` is the ensemble
+        `forecast.forecast` fits, weighting its own members by their skill before each origin).
     horizons
         Days ahead to score.
     step
@@ -72,7 +75,11 @@ def backtest(
         Monte Carlo draws per forecast.
     truth_tolerance
         For irregular reports: the truth is the last report up to this many days before the
-        target date (none is used if there is no such report).
+        target date, else interpolated between reports at most a month apart, else none
+        (`forecast.rolling.truth_at`, the rule of every evaluation in the package).
+    on_decrease
+        As for `forecast.forecast`: ``"revise"`` reads a falling total as revisions,
+        ``"error"`` refuses it.
 
     Returns
     -------
@@ -98,72 +105,36 @@ def backtest(
     step = check_step(step, ModelError)
     levels = check_levels(levels, ModelError)
     draws = check_draws(draws, ModelError)
-    final = as_of(counts, pd.Timestamp.max.normalize() - pd.Timedelta(days=1))
-    truth = _truth_series(final)
-    names, instances = _models(models)
+    truth = rolling.truth_series(counts)
+    instances = [make_model(m) for m in models]
+    names = unique_names(instances)
     first, last = truth.index[0], truth.index[-1]
     origin = pd.Timestamp(start) if start is not None else first + pd.Timedelta(days=4)
-    rows, samples_by_origin, skipped = [], [], []
+    rows, skipped = [], []
     while origin + pd.Timedelta(days=min(horizons)) <= last:
         train = as_of(counts, origin)
         targets = {h: origin + pd.Timedelta(days=h) for h in horizons}
-        actuals = {h: _actual(truth, d, truth_tolerance) for h, d in targets.items()}
+        actuals = {h: rolling.truth_at(truth, d, truth_tolerance) for h, d in targets.items()}
         wanted = [h for h in horizons if actuals[h] is not None]
         if len(train) >= 2 and wanted:
             scale = _naive_scale(train, wanted)
-            at_origin = {}
             for name, model in zip(names, instances, strict=True):
                 try:
-                    fitted = _as_of(model.clone(), origin).fit(train)
-                    gap = (origin - fitted.last_date_).days
-                    # One seed per origin, shared by every model: a model's scores do not
-                    # depend on which other models run beside it.
-                    paths = fitted.sample(max(wanted) + gap, draws=draws, seed=origin.toordinal())
+                    paths = rolling.paths_at(model, counts, origin, max(wanted), draws, on_decrease)
                 except (ModelError, ScenarioError, DataError) as exc:
                     skipped.append((name, origin, str(exc)))
                     continue
                 for h in wanted:
-                    sample = paths[:, h + gap - 1]
-                    at_origin[(name, h)] = sample
                     rows.append(
-                        _score(name, origin, h, targets[h], actuals[h], sample, scale[h], levels)
-                    )
-            samples_by_origin.append((origin, at_origin, scale, targets, actuals))
+                        _score(name, origin, h, targets[h], actuals[h], paths[:, h - 1],
+                               scale[h], levels)
+                    )  # fmt: skip
         origin += pd.Timedelta(days=step)
     frame = pd.DataFrame(rows)
-    if "ensemble" in [m if isinstance(m, str) else m.name for m in models]:
-        frame = pd.concat([frame, _ensemble_rows(frame, samples_by_origin, levels, draws)])
     frame.attrs["skipped"] = skipped
     if frame.empty:
         raise ModelError("no origin had enough data and a known truth; lower start or horizons")
     return frame.sort_values(["model", "origin", "horizon"]).reset_index(drop=True)
-
-
-def _as_of(model: Forecaster, origin: pd.Timestamp) -> Forecaster:
-    """A model that learns from past crises learns, at each origin, only what was published by
-    then (unless it was given a date of its own)."""
-    if "as_of" in model.get_params() and model.get_params()["as_of"] is None:
-        model.set_params(as_of=f"{origin:%Y-%m-%d}")
-    return model
-
-
-def _models(models: Sequence[str | Forecaster]) -> tuple[list[str], list[Forecaster]]:
-    instances = [make_model(m) for m in models if m != "ensemble"]
-    return [m.name for m in instances], instances
-
-
-def _truth_series(final: pd.DataFrame) -> pd.Series:
-    series = final.sort_values("date")
-    if series["kind"].iloc[0] == "flow":
-        series = series.assign(value=series["value"].cumsum())
-    return series.set_index("date")["value"]
-
-
-def _actual(truth: pd.Series, target: pd.Timestamp, tolerance: int) -> float | None:
-    known = truth[truth.index <= target]
-    if known.empty or (target - known.index[-1]).days > tolerance:
-        return None
-    return float(known.iloc[-1])
 
 
 #: The naive scale is never below this share of the latest level (see the module docstring).
@@ -234,37 +205,6 @@ def _score(model, origin, horizon, target, actual, sample, scale, levels) -> dic
     row["crps"] = crps_from_samples(sample, actual)
     row["scaled_crps"] = row["crps"] / scale
     return row
-
-
-def _ensemble_rows(frame, samples_by_origin, levels, draws) -> pd.DataFrame:
-    rows = []
-    rng = np.random.default_rng(0)
-    for origin, at_origin, scale, targets, actuals in samples_by_origin:
-        for h in sorted({h for _, h in at_origin}):
-            members = [name for (name, hh) in at_origin if hh == h and name in DEFAULT_MEMBERS]
-            if not members:
-                continue
-            # The ensemble's own rule, on what was known at this origin: each member's relative
-            # CRPS on the forecasts whose targets had passed.
-            known = frame[(frame["horizon"] == h) & (frame["target"] <= origin)]
-            scores = []
-            for name in members:
-                past = known.loc[known["model"] == name]
-                relative = float((past["crps"] / past["actual"]).mean()) if len(past) else 1.0
-                scores.append((relative, len(past)))
-            weights = skill_weights(members, scores)
-            counts = rng.multinomial(draws, weights / weights.sum())
-            sample = np.concatenate(
-                [
-                    rng.choice(at_origin[(name, h)], size=n)
-                    for name, n in zip(members, counts, strict=True)
-                    if n
-                ]
-            )
-            rows.append(
-                _score("ensemble", origin, h, targets[h], actuals[h], sample, scale[h], levels)
-            )
-    return pd.DataFrame(rows)
 
 
 def weighted_interval_score(

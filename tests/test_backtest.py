@@ -61,9 +61,28 @@ def test_interval_score_and_coverage_are_computed_as_defined():
     assert row["abs_error"] == pytest.approx(70.0) and row["scaled_error"] == pytest.approx(7.0)
 
 
-def test_ensemble_rows_and_skill_table(ukraine_total):
+def test_the_backtest_ensemble_is_the_ensemble_forecast_fits(ukraine_total):
+    from forecast.models import Ensemble
+
+    series = forecast.as_of(ukraine_total, "2022-04-20")
+    ensemble = Ensemble(members=("naive", "ets", "reference"))
+    scores = forecast.backtest(series, models=["naive", ensemble], horizons=(7,), step=7,
+                               start="2022-03-20")  # fmt: skip
+    # An instance is scored once, under its name, at every origin naive is.
+    assert scores.groupby("model").size().to_dict() == {"ensemble": 4, "naive": 4}
+    row = scores[scores["model"] == "ensemble"].iloc[-1]
+    origin = row["origin"]
+    # What forecast(model=ensemble) answers as of that origin, drawn with the origin's seed.
+    alone = Ensemble(members=("naive", "ets", "reference"), as_of=f"{origin:%Y-%m-%d}")
+    alone.fit(forecast.as_of(series, origin))
+    draws = alone.sample(7, draws=500, seed=origin.toordinal())[:, -1]
+    assert row["median"] == float(np.median(draws))
+    assert row["actual"] == series.loc[series["date"] == row["target"], "value"].iloc[0]
+
+
+def test_the_ensemble_by_name_and_skill_table(ukraine_total):
     scores = forecast.backtest(
-        forecast.as_of(ukraine_total, "2022-07-31"),
+        forecast.as_of(ukraine_total, "2022-05-15"),
         models=["naive", "scenario", "ensemble"],
         horizons=(7, 30),
         step=14,
@@ -74,6 +93,28 @@ def test_ensemble_rows_and_skill_table(ukraine_total):
     table = forecast.skill_table(scores)
     assert set(table.columns) >= {"MAE", "MAPE", "MASE", "coverage_80", "winkler_80", "CRPS"}
     assert sorted(table.loc[table.horizon == 7, "rank"]) == [1, 2, 3]
+
+
+def test_one_truth_rule_for_the_backtest_the_ensemble_and_the_benchmark():
+    import importlib.util
+    from pathlib import Path
+
+    from forecast import rolling
+
+    path = Path(__file__).parents[1] / "benchmarks" / "episodes.py"
+    spec = importlib.util.spec_from_file_location("episodes_benchmark", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    # Fortnightly reports: 1,000 on 1 March, 3,000 on 15 March, 4,000 on 30 June.
+    dates = pd.to_datetime(["2022-03-01", "2022-03-15", "2022-06-30"])
+    reports = pd.DataFrame({"date": dates, "value": [1000.0, 3000.0, 4000.0]})
+    counts = reports.assign(origin="A", destination="B", measure="cumulative_x",
+                            kind="cumulative", source="s")  # fmt: skip
+    truth = rolling.truth_series(counts)
+    for day, expected in [("2022-03-03", 1000.0), ("2022-03-08", 2000.0), ("2022-04-20", None)]:
+        target = pd.Timestamp(day)
+        assert rolling.truth_at(truth, target) == expected  # 3 days; halfway; 107 days apart
+        assert bench.truth_at(reports, target) == expected
 
 
 def test_backtest_chart(ukraine_total):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import rolling
 from ..errors import DataError, ModelError, ScenarioError
 from .base import Forecaster, make_model
 
@@ -65,6 +66,20 @@ class Ensemble(Forecaster):
         How many past origins (one a week) score the members.
     weights
         Fixed weights by member name, instead of learning them.
+    as_of
+        The date the forecast is made as of: members that learn from past crises (the
+        reference class) learn only what was published by then; `forecast.backtest` sets it
+        at each origin, as for every model.
+
+    Examples
+    --------
+    >>> import forecast
+    >>> counts = forecast.read_counts("data/ukraine_2022.csv", on_decrease="ignore")
+    >>> one = forecast.select_series(counts, measure="cumulative_border_crossings_from_ukraine",
+    ...                              destination="All neighbouring countries (UNHCR total)")
+    >>> model = Ensemble(members=("naive", "ets")).fit(forecast.as_of(one, "2022-04-30"))
+    >>> sorted(model.weights_)
+    ['ets', 'naive']
     """
 
     name = "ensemble"
@@ -77,19 +92,23 @@ class Ensemble(Forecaster):
         weight_horizon: int = 14,
         origins: int = 6,
         weights: dict[str, float] | None = None,
+        as_of: str | None = None,
     ) -> None:
         self.members = members
         self.weight_horizon = weight_horizon
         self.origins = origins
         self.weights = weights
+        self.as_of = as_of
 
     def _fit(self, flows: np.ndarray, X: np.ndarray | None) -> None:
-        series = self._series()
+        series = self.reported_
         fitted, names, left_out = [], [], {}
         members = [make_model(m) for m in self.members]
-        for member, name in zip(members, _unique_names(members), strict=True):
+        if self.as_of is not None:
+            members = [rolling.for_origin(m, pd.Timestamp(self.as_of)) for m in members]
+        for member, name in zip(members, unique_names(members), strict=True):
             try:
-                fitted.append(member.clone().fit(series))
+                fitted.append(rolling.fitted(member, series))
                 names.append(name)
             except (ModelError, DataError, ScenarioError) as exc:
                 left_out[name] = str(exc)
@@ -120,28 +139,25 @@ class Ensemble(Forecaster):
             "left_out": left or "none",
         }
 
-    def _series(self) -> pd.DataFrame:
-        return self.reported_
-
     def _score(self, member: Forecaster, series: pd.DataFrame) -> tuple[float, int]:
         """Mean relative CRPS of `member` over the last `origins` weekly origins, and how many
-        origins were scored."""
+        origins were scored: forecasts and truth from the engine every backtest uses
+        (`forecast.rolling`), so an origin the ensemble scored at an earlier date is not
+        fitted again."""
+        truth = rolling.truth_series(series)
         end = series["date"].iloc[-1]
         scores = []
         for k in range(1, self.origins + 1):
             origin = end - pd.Timedelta(days=self.weight_horizon + 7 * (k - 1))
-            train = series[series["date"] <= origin]
-            target = origin + pd.Timedelta(days=self.weight_horizon)
-            truth = series.loc[series["date"] == target, "value"]
-            if truth.empty or len(train) < 3:
+            actual = rolling.truth_at(truth, origin + pd.Timedelta(days=self.weight_horizon))
+            # A truth of zero people has no relative error (a series that starts with zeros).
+            if actual is None or actual <= 0 or (series["date"] <= origin).sum() < 3:
                 continue
             try:
-                model = member.clone().fit(train)
-                gap = (origin - model.last_date_).days
-                samples = model.sample(self.weight_horizon + gap, draws=200, seed=k)[:, -1]
+                paths = rolling.paths_at(member, series, origin, self.weight_horizon, draws=200)
             except (ModelError, DataError, ScenarioError):
                 continue
-            scores.append(crps_from_samples(samples, float(truth.iloc[0])) / float(truth.iloc[0]))
+            scores.append(crps_from_samples(paths[:, -1], actual) / actual)
         return (float(np.mean(scores)), len(scores)) if scores else (1.0, 0)
 
     def _predict(self, horizon, draws, rng, X_future):
@@ -159,7 +175,7 @@ class Ensemble(Forecaster):
         return np.vstack(parts)
 
 
-def _unique_names(members: list[Forecaster]) -> list[str]:
+def unique_names(members: list[Forecaster]) -> list[str]:
     """Member names, a repeated one numbered ("ets", "ets#2"): weights are kept by name, and
     two members of one kind (say, two reference classes) must not share one weight."""
     seen: dict[str, int] = {}
