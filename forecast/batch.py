@@ -22,7 +22,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from . import batch_ets
-from .checks import check_draw_days, check_draws, check_horizon, check_levels
+from .checks import check_draw_days, check_draws, check_horizon, check_levels, check_seed
 from .errors import DataError, ModelError, ScenarioError
 from .models import forecast as forecast_one
 
@@ -79,8 +79,9 @@ def forecast_many(
     engine: Any = None,
     reconcile: str | None = None,
     total: dict[str, str] | None = None,
-    draws: int = 500,
+    draws: int = 1000,
     progress: bool = True,
+    seed: int = 0,
 ) -> ManyProjection:
     """Forecast every series in `counts` (one per group of `by` and measure).
 
@@ -94,8 +95,8 @@ def forecast_many(
         A model name from `forecast.models.MODELS` (``"scenario"``: the scenario projection,
         `forecast.models.ScenarioModel`). ``"ets"`` runs compiled, several hundred series a
         second per core (benchmarks/README.md); other models run a series at a time.
-    horizon, levels, draws
-        As for `forecast.forecast`.
+    horizon, levels, draws, seed
+        As for `forecast.forecast`: a series gets the answer it gets alone.
     n_jobs
         Local processes (joblib): -1 for every core, 1 for none.
     engine
@@ -133,6 +134,7 @@ def forecast_many(
     horizon = check_horizon(horizon, ModelError)
     levels = check_levels(levels, ModelError)
     draws = check_draws(draws, ModelError)
+    seed = check_seed(seed, ModelError)
     check_draw_days(draws, horizon, ModelError)
     workers = _workers(n_jobs, engine)
     ids = counts.groupby(keys, sort=True).ngroup().to_numpy()
@@ -142,13 +144,13 @@ def forecast_many(
     bar = _progress(int(ids.max()) + 1 if len(ids) else 0, progress)
     pieces, failures = [], []
     if fast is not None and len(fast.arrays):
-        task = batch_ets.ArraysTask(horizon, tuple(levels), draws)
+        task = batch_ets.ArraysTask(horizon, tuple(levels), draws, seed)
         done = _run(task, _array_chunks(fast.arrays, workers), n_jobs, engine, bar)
         frame, failed = _frame_of_arrays(fast.index, keys, done, horizon, tuple(levels))
         pieces.append(frame)
         failures.append(failed)
     if len(rest):
-        task = _ChunkTask(_Task(model, horizon, tuple(levels), draws), tuple(keys))
+        task = _ChunkTask(_Task(model, horizon, tuple(levels), draws, seed), tuple(keys))
         done = _run(task, _chunks(rest, keys, workers), n_jobs, engine, bar)
         frame, failed = _frame_of_series([item for chunk in done for item in chunk], keys)
         pieces.append(frame)
@@ -223,13 +225,15 @@ class _Task:
     horizon: int
     levels: tuple[float, ...]
     draws: int
+    seed: int
 
     def __call__(self, frame: pd.DataFrame) -> tuple[pd.DataFrame | None, str | None]:
         try:
             # One contract: "scenario" is a model like the others (forecast.models.ScenarioModel).
             result = forecast_one(
-                frame, model=self.model, horizon=self.horizon, levels=self.levels, draws=self.draws
-            )
+                frame, model=self.model, horizon=self.horizon, levels=self.levels,
+                draws=self.draws, seed=self.seed,
+            )  # fmt: skip
         except _KNOWN as exc:
             return None, str(exc)
         except Exception as exc:  # one broken series must not stop ten thousand others

@@ -4,7 +4,7 @@ and simulated in compiled loops and summarised in blocks, with no DataFrame per 
 Each series goes through the steps of ``ETS().fit(series).predict(...)``, by the same functions:
 running totals (flows summed), falls read as revisions (`forecast.revisions.nondecreasing`),
 levels on every day between reports (`daily_levels`'s rule, `numpy.interp`), log1p daily flows,
-the fit (`smoothing.fit_many`), the same standard normal draws (`ets_normals`, seed 0),
+the fit (`smoothing.fit_many`), the same standard normal draws (`ets_normals`, from the same seed),
 `totals_from_draws` and `path_statistics`. So a series gets the same forecast here as alone
 (tests/test_batch.py checks that, series by series). Series the arrays cannot describe exactly
 (several series or vintages in one group, a missing or impossible value, a time of day, too few
@@ -162,9 +162,10 @@ class ArraysTask:
     horizon: int
     levels: tuple[float, ...]
     draws: int
+    seed: int = 0
 
     def __call__(self, arrays: SeriesArrays) -> Forecasts:
-        return forecast_arrays(arrays, self.horizon, self.levels, self.draws)
+        return forecast_arrays(arrays, self.horizon, self.levels, self.draws, self.seed)
 
 
 def statistic_names(levels: tuple[float, ...]) -> list[str]:
@@ -173,7 +174,7 @@ def statistic_names(levels: tuple[float, ...]) -> list[str]:
 
 
 def forecast_arrays(
-    arrays: SeriesArrays, horizon: int, levels: tuple[float, ...], draws: int
+    arrays: SeriesArrays, horizon: int, levels: tuple[float, ...], draws: int, seed: int = 0
 ) -> Forecasts:
     """Damped-trend ETS forecasts of cumulative totals for every series of `arrays`.
 
@@ -200,7 +201,7 @@ def forecast_arrays(
     flows, flow_offsets = _daily_flows(arrays.days, values, arrays.offsets)
     params, sigma = fit_many(np.log1p(flows), flow_offsets)
     cap = np.array([flow_cap(flows[a:b]) for a, b in itertools.pairwise(flow_offsets)])
-    normals = ets_normals(np.random.default_rng(0), draws, horizon)
+    normals = ets_normals(np.random.default_rng(seed), draws, horizon)
     names = statistic_names(levels)
     stats = np.empty((count, horizon, len(names)))
     errors: list[str | None] = [None] * count

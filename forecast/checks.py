@@ -88,6 +88,13 @@ def check_draws(draws: object, error: type[Exception]) -> int:
     return int(draws)
 
 
+def check_seed(seed: object, error: type[Exception]) -> int:
+    """A seed for numpy's random generator: a whole number from 0."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise error(f"seed must be a whole number from 0; got {seed!r}")
+    return int(seed)
+
+
 def check_draw_days(draws: int, days: int, error: type[Exception]) -> None:
     """Draws and days together within `MAX_DRAW_DAYS` (each alone is checked apart).
 

@@ -33,12 +33,13 @@ import numpy as np
 import pandas as pd
 
 from . import rolling
-from .checks import check_draws, check_horizons, check_levels, check_step
+from .checks import check_draws, check_horizons, check_levels, check_seed, check_step
 from .data.transform import as_of, require_one_series
 from .errors import DataError, ModelError, ScenarioError
 from .models import Forecaster, crps_from_samples, make_model
 from .models.ensemble import unique_names
 from .projection import interval_columns
+from .revisions import cumulative_reports, monotone
 
 
 def backtest(
@@ -49,9 +50,10 @@ def backtest(
     step: int = 7,
     start: str | pd.Timestamp | None = None,
     levels: Sequence[float] = (0.8, 0.95),
-    draws: int = 500,
+    draws: int = 1000,
     truth_tolerance: int = rolling.TRUTH_TOLERANCE,
     on_decrease: str = "revise",
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Score each model's forecasts from rolling origins against what was later reported.
 
@@ -80,6 +82,9 @@ def backtest(
     on_decrease
         As for `forecast.forecast`: ``"revise"`` reads a falling total as revisions,
         ``"error"`` refuses it.
+    seed
+        Every model at an origin draws from one stream, set by the origin and this seed
+        (`forecast.rolling.origin_seed`), so a model's scores never depend on the others.
 
     Returns
     -------
@@ -105,6 +110,10 @@ def backtest(
     step = check_step(step, ModelError)
     levels = check_levels(levels, ModelError)
     draws = check_draws(draws, ModelError)
+    seed = check_seed(seed, ModelError)
+    # The option is checked, and a falling series refused with on_decrease="error", once for
+    # the whole series as forecast() does, not found again at every origin.
+    monotone(cumulative_reports(rolling.latest(counts)), on_decrease=on_decrease)
     truth = rolling.truth_series(counts)
     instances = [make_model(m) for m in models]
     names = unique_names(instances)
@@ -120,7 +129,9 @@ def backtest(
             scale = _naive_scale(train, wanted)
             for name, model in zip(names, instances, strict=True):
                 try:
-                    paths = rolling.paths_at(model, counts, origin, max(wanted), draws, on_decrease)
+                    paths = rolling.paths_at(
+                        model, counts, origin, max(wanted), draws, on_decrease, seed
+                    )
                 except (ModelError, ScenarioError, DataError) as exc:
                     skipped.append((name, origin, str(exc)))
                     continue

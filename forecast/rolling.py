@@ -39,6 +39,11 @@ _KEPT: OrderedDict[tuple[str, str, str], Forecaster] = OrderedDict()
 _LOCK = threading.Lock()
 
 
+def latest(counts: pd.DataFrame) -> pd.DataFrame:
+    """Every date's figure as last revised (the latest vintage), dated as published."""
+    return as_of(counts, pd.Timestamp.max.normalize() - pd.Timedelta(days=1))
+
+
 def truth_series(counts: pd.DataFrame) -> pd.Series:
     """The latest-vintage cumulative total by date: what forecasts are scored against.
 
@@ -50,8 +55,7 @@ def truth_series(counts: pd.DataFrame) -> pd.Series:
     >>> truth_series(counts).tolist()
     [10.0, 15.0]
     """
-    final = as_of(counts, pd.Timestamp.max.normalize() - pd.Timedelta(days=1))
-    series = final.sort_values("date", kind="stable")
+    series = latest(counts).sort_values("date", kind="stable")
     if series["kind"].iloc[0] == "flow":
         series = series.assign(value=series["value"].cumsum())
     return series.groupby("date", sort=True)["value"].last()
@@ -133,12 +137,13 @@ def paths_at(
     horizon: int,
     draws: int,
     on_decrease: str = "revise",
+    seed: int = 0,
 ) -> np.ndarray:
     """Draws (draws x horizon) of the cumulative total on each of the `horizon` days after
     `origin`, from `model` fitted to what was known at `origin`.
 
-    The seed is the origin's: every model at an origin draws from the same stream, so a
-    model's scores never depend on which other models run beside it.
+    Every model at an origin draws from the same stream (`origin_seed`), so a model's scores
+    never depend on which other models run beside it.
 
     Raises
     ------
@@ -147,7 +152,21 @@ def paths_at(
     """
     fit = fitted(for_origin(model, origin), as_of(counts, origin), on_decrease)
     gap = (origin - fit.last_date_).days  # days since the last report before the origin
-    return fit.sample(horizon + gap, draws=draws, seed=origin.toordinal())[:, gap:]
+    return fit.sample(horizon + gap, draws=draws, seed=origin_seed(origin, seed))[:, gap:]
+
+
+def origin_seed(origin: pd.Timestamp, seed: int = 0) -> int:
+    """The seed of every forecast made at `origin`: one per (origin, seed), never shared.
+
+    Day numbers stay below ten million (the year 9999 is day 3,652,059), so adding ten million
+    per seed keeps every pair apart.
+
+    Examples
+    --------
+    >>> origin_seed(pd.Timestamp("2022-03-15")), origin_seed(pd.Timestamp("2022-03-15"), 1)
+    (738229, 10738229)
+    """
+    return origin.toordinal() + 10_000_000 * seed
 
 
 def _digest(frame: pd.DataFrame) -> str:

@@ -62,6 +62,7 @@ def test_interval_score_and_coverage_are_computed_as_defined():
 
 
 def test_the_backtest_ensemble_is_the_ensemble_forecast_fits(ukraine_total):
+    from forecast import rolling
     from forecast.models import Ensemble
 
     series = forecast.as_of(ukraine_total, "2022-04-20")
@@ -75,7 +76,7 @@ def test_the_backtest_ensemble_is_the_ensemble_forecast_fits(ukraine_total):
     # What forecast(model=ensemble) answers as of that origin, drawn with the origin's seed.
     alone = Ensemble(members=("naive", "ets", "reference"), as_of=f"{origin:%Y-%m-%d}")
     alone.fit(forecast.as_of(series, origin))
-    draws = alone.sample(7, draws=500, seed=origin.toordinal())[:, -1]
+    draws = alone.sample(7, draws=1000, seed=rolling.origin_seed(origin))[:, -1]
     assert row["median"] == float(np.median(draws))
     assert row["actual"] == series.loc[series["date"] == row["target"], "value"].iloc[0]
 
@@ -175,3 +176,24 @@ def test_skill_is_finite_and_meaningful_on_a_five_report_series_and_unranked():
     assert scores["scaled_error"].max() < 100
     table = forecast.skill_table(scores)
     assert (table["n"] < 5).all() and table["rank"].isna().all()
+
+
+def test_one_set_of_options_seed_draws_on_decrease(ukraine_total):
+    series = forecast.as_of(ukraine_total, "2022-04-10")
+    run = dict(models=["naive"], horizons=(7,), step=7, start="2022-03-20")
+    base = forecast.backtest(series, **run)
+    assert base.equals(forecast.backtest(series, seed=0, **run))
+    assert not base["median"].equals(forecast.backtest(series, seed=1, **run)["median"])
+    with pytest.raises(forecast.ModelError, match="seed must be a whole number from 0"):
+        forecast.backtest(series, seed=-1, **run)
+    with pytest.raises(forecast.DataError, match="never falls"):
+        forecast.backtest(series.assign(value=series["value"][::-1].to_numpy()),
+                          on_decrease="error", **run)  # fmt: skip
+    # forecast_many: a series gets the answer it gets alone, with the same defaults and seed.
+    many = forecast.forecast_many(series, model="naive", horizon=7, seed=5, n_jobs=1,
+                                  progress=False).frame  # fmt: skip
+    alone = forecast.forecast(series, model="naive", horizon=7, seed=5).frame
+    assert np.allclose(many["median"], alone["median"])
+    assert not np.allclose(
+        alone["median"], forecast.forecast(series, model="naive", horizon=7).frame["median"]
+    )

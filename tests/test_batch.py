@@ -36,7 +36,7 @@ def test_every_series_is_forecast_and_a_broken_one_is_recorded_not_fatal(crossin
 def test_a_batch_forecast_is_the_single_series_forecast(crossings):
     many = forecast.forecast_many(crossings, model="ets", horizon=10, n_jobs=2, progress=False)
     poland = crossings[crossings.destination == "Poland"]
-    alone = forecast.forecast(poland, model="ets", horizon=10, draws=500).frame
+    alone = forecast.forecast(poland, model="ets", horizon=10).frame
     batch = many.frame[many.frame.destination == "Poland"].reset_index(drop=True)
     pd.testing.assert_frame_equal(batch[alone.columns], alone)
 
