@@ -14,7 +14,7 @@ import os
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -288,7 +288,7 @@ class Archive:
             ) from None
         return new
 
-    def source(self, url: str, as_of: str | datetime | None = None) -> SourceVintage | None:
+    def source(self, url: str, as_of: str | datetime | date | None = None) -> SourceVintage | None:
         """The vintage of `url` in force at `as_of` (default: the latest), or None."""
         query = "SELECT url, sha256, retrieved, body FROM sources WHERE url = ?"
         params: tuple = (url,)

@@ -144,14 +144,14 @@ def forecast_many(
     bar = _progress(int(ids.max()) + 1 if len(ids) else 0, progress)
     pieces, failures = [], []
     if fast is not None and len(fast.arrays):
-        task = batch_ets.ArraysTask(horizon, tuple(levels), draws, seed)
-        done = _run(task, _array_chunks(fast.arrays, workers), n_jobs, engine, bar)
+        arrays_task = batch_ets.ArraysTask(horizon, tuple(levels), draws, seed)
+        done = _run(arrays_task, _array_chunks(fast.arrays, workers), n_jobs, engine, bar)
         frame, failed = _frame_of_arrays(fast.index, keys, done, horizon, tuple(levels))
         pieces.append(frame)
         failures.append(failed)
     if len(rest):
-        task = _ChunkTask(_Task(model, horizon, tuple(levels), draws, seed), tuple(keys))
-        done = _run(task, _chunks(rest, keys, workers), n_jobs, engine, bar)
+        series_task = _ChunkTask(_Task(model, horizon, tuple(levels), draws, seed), tuple(keys))
+        done = _run(series_task, _chunks(rest, keys, workers), n_jobs, engine, bar)
         frame, failed = _frame_of_series([item for chunk in done for item in chunk], keys)
         pieces.append(frame)
         failures.append(failed)
@@ -286,7 +286,7 @@ def _chunks(counts: pd.DataFrame, keys: list[str], workers: int) -> list[pd.Data
     return [ordered.iloc[a:b] for a, b in itertools.pairwise(edges) if b > a]
 
 
-def _run(task: Callable, chunks: list, n_jobs: int, engine: Any, bar: Any):
+def _run(task: Callable, chunks: list, n_jobs: int, engine: Any, bar: Any) -> list:
     """Each chunk's results, in order; `bar` counts series as their chunks finish."""
     if engine is not None:
         return _run_dask(task, chunks, engine, bar)
@@ -336,7 +336,7 @@ class _single_threaded:
             return self.task(frame)
 
 
-def _progress(total: int, enabled: bool):
+def _progress(total: int, enabled: bool) -> Any:
     from tqdm.auto import tqdm
 
     return tqdm(total=total, disable=not enabled, unit="series", desc="forecasting")

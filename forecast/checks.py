@@ -176,7 +176,7 @@ def iso_timestamp(value: object, name: str = "date") -> pd.Timestamp:
     """
     if not isinstance(value, str):
         try:
-            stamp = pd.Timestamp(value)  # type: ignore[arg-type]
+            stamp = pd.Timestamp(value)
         except (ValueError, TypeError):
             raise DataError(f"{name}: not a date: {value!r}; expected YYYY-MM-DD") from None
         if pd.isna(stamp):

@@ -98,8 +98,8 @@ def bass(t: ArrayLike, m: float, p: float, q: float) -> Array:
     >>> round(float(bass(1e4, 1000.0, 0.01, 0.3)), 6)
     1000.0
     """
-    t = np.clip(np.asarray(t, dtype=float), 0.0, None)
-    e = np.exp(-(p + q) * t)
+    x = np.clip(np.asarray(t, dtype=float), 0.0, None)
+    e = np.exp(-(p + q) * x)
     return m * (1.0 - e) / (1.0 + (q / p) * e)
 
 
@@ -111,8 +111,8 @@ def bass_flow(t: ArrayLike, m: float, p: float, q: float) -> Array:
     >>> float(bass_flow(0.0, 1000.0, 0.01, 0.3))  # innovators only at the start: M p
     10.0
     """
-    t = np.clip(np.asarray(t, dtype=float), 0.0, None)
-    e = np.exp(-(p + q) * t)
+    x = np.clip(np.asarray(t, dtype=float), 0.0, None)
+    e = np.exp(-(p + q) * x)
     return m * (p + q) ** 2 / p * e / (1.0 + (q / p) * e) ** 2
 
 
@@ -127,8 +127,8 @@ def log_logistic(t: ArrayLike, m: float, kappa: float, beta: float) -> Array:
     >>> float(log_logistic(30.0, 1000.0, 2.0, 30.0))
     500.0
     """
-    t = np.clip(np.asarray(t, dtype=float), 1e-9, None)
-    return m * _expit(kappa * (np.log(t) - np.log(beta)))
+    x = np.clip(np.asarray(t, dtype=float), 1e-9, None)
+    return m * _expit(kappa * (np.log(x) - np.log(beta)))
 
 
 def log_logistic_flow(t: ArrayLike, m: float, kappa: float, beta: float) -> Array:
@@ -139,9 +139,9 @@ def log_logistic_flow(t: ArrayLike, m: float, kappa: float, beta: float) -> Arra
     >>> float(log_logistic_flow(30.0, 1200.0, 2.0, 30.0))  # M kappa / (4 beta) at t = beta
     20.0
     """
-    t = np.clip(np.asarray(t, dtype=float), 1e-9, None)
-    f = _expit(kappa * (np.log(t) - np.log(beta)))
-    return m * kappa / t * f * (1.0 - f)
+    x = np.clip(np.asarray(t, dtype=float), 1e-9, None)
+    f = _expit(kappa * (np.log(x) - np.log(beta)))
+    return m * kappa / x * f * (1.0 - f)
 
 
 def growth_then_return(

@@ -28,6 +28,7 @@ the origin. Its members' fits at earlier origins are kept by the engine, not ref
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -123,8 +124,9 @@ def backtest(
     while origin + pd.Timedelta(days=min(horizons)) <= last:
         train = as_of(counts, origin)
         targets = {h: origin + pd.Timedelta(days=h) for h in horizons}
-        actuals = {h: rolling.truth_at(truth, d, truth_tolerance) for h, d in targets.items()}
-        wanted = [h for h in horizons if actuals[h] is not None]
+        found = {h: rolling.truth_at(truth, d, truth_tolerance) for h, d in targets.items()}
+        actuals = {h: value for h, value in found.items() if value is not None}
+        wanted = [h for h in horizons if h in actuals]
         if len(train) >= 2 and wanted:
             scale = _naive_scale(train, wanted)
             for name, model in zip(names, instances, strict=True):
@@ -185,7 +187,16 @@ def _naive_scale(train: pd.DataFrame, horizons: Sequence[int]) -> dict[int, floa
     return scales
 
 
-def _score(model, origin, horizon, target, actual, sample, scale, levels) -> dict:
+def _score(
+    model: str,
+    origin: pd.Timestamp,
+    horizon: int,
+    target: pd.Timestamp,
+    actual: float,
+    sample: np.ndarray,
+    scale: float,
+    levels: Sequence[float],
+) -> dict[str, Any]:
     median = float(np.median(sample))
     row = {
         "model": model,

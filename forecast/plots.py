@@ -21,7 +21,7 @@ from .formatting import short_count, short_date
 from .projection import level_label
 
 P = ParamSpec("P")
-R = TypeVar("R")
+R = TypeVar("R", bound="Figure")
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -54,7 +54,14 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (8, 4.5)) -> tuple[Figure
     if ax is None:
         figure, ax = plt.subplots(figsize=size, layout="constrained")
         return figure, ax
-    return ax.figure, ax
+    return _figure_of(ax), ax
+
+
+def _figure_of(ax: Axes) -> Figure:
+    figure = ax.get_figure(root=True)
+    if figure is None:  # matplotlib types it optional; an Axes drawn on always has one
+        raise ValueError("the axes given belong to no figure")
+    return figure
 
 
 @_plain_text
@@ -146,7 +153,7 @@ def backtest_chart(scores: pd.DataFrame, ax: Axes | None = None) -> Figure:
     if ax is None:
         figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
     else:
-        figure, left = ax.figure, ax
+        figure, left = _figure_of(ax), ax
         right = None
     table = scores.groupby(["model", "horizon"])["ape"].mean().unstack("model")
     for index, model in enumerate(table.columns):

@@ -819,8 +819,8 @@ def _cache_path(exclude: tuple[str, ...], as_of: str | None) -> Path:
 
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for module in ("reference.py", "revisions.py", "episodes.py", "checks.py"):
-        digest.update((here / module).read_bytes())
+    for name in ("reference.py", "revisions.py", "episodes.py", "checks.py"):
+        digest.update((here / name).read_bytes())
     for module in sorted((here / "data").glob("*.py")):
         digest.update(module.read_bytes())
     for episode in sorted(episodes.ids()):

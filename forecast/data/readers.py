@@ -93,7 +93,7 @@ def load_input(
     name = _name_of(path_or_buffer)
     try:
         if isinstance(path_or_buffer, str) and re.match(r"https?://", path_or_buffer):
-            raw = _read_url(path_or_buffer, name, max_bytes)
+            text_or_bytes: bytes | str = _read_url(path_or_buffer, name, max_bytes)
         elif isinstance(path_or_buffer, str | os.PathLike):
             path = Path(path_or_buffer)
             if path.exists() and not path.is_file():
@@ -109,24 +109,26 @@ def load_input(
                     path=name,
                 )
             with open(path, "rb") as handle:
-                raw = handle.read(max_bytes + 1)  # a file that grew meanwhile: cut, then refused
-            if len(raw) > max_bytes:
+                text_or_bytes = handle.read(max_bytes + 1)  # grew meanwhile: cut, then refused
+            if len(text_or_bytes) > max_bytes:
                 raise DataError(f"larger than {max_bytes:,} bytes", path=name)
         else:
-            raw = _read_limited(path_or_buffer.read, name, max_bytes)
+            text_or_bytes = _read_limited(path_or_buffer.read, name, max_bytes)
     except (OSError, urllib.error.URLError, ValueError) as exc:
         if isinstance(exc, DataError):
             raise
         raise DataError(f"cannot read input: {exc}", path=name) from None
-    if isinstance(raw, str):
+    if isinstance(text_or_bytes, str):
         try:
-            raw, encoding = raw.encode("utf-8"), "utf-8"
+            raw, encoding = text_or_bytes.encode("utf-8"), "utf-8"
         except UnicodeEncodeError as exc:
             raise DataError(
                 "a lone surrogate (half of a character) in the text; expected valid Unicode",
                 path=name,
-                line=raw.count("\n", 0, exc.start) + 1,
+                line=text_or_bytes.count("\n", 0, exc.start) + 1,
             ) from None
+    else:
+        raw = text_or_bytes
     try:
         "".encode(encoding)
     except LookupError:

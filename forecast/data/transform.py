@@ -284,7 +284,7 @@ def cutoff(moment: object) -> pd.Timestamp:
     text = moment.strip() if isinstance(moment, str) else moment
     stamp = iso_timestamp(text, "as-of date")
     if isinstance(moment, str):
-        day = re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
+        day = re.fullmatch(r"\d{4}-\d{2}-\d{2}", moment.strip()) is not None
     elif isinstance(moment, dt.date) and not isinstance(moment, dt.datetime):
         day = True
     else:

@@ -248,17 +248,14 @@ def _figures_in(sentence, offset, published, event_start, source, percentages):
     pairs = merge_ranges(sentence, numbers)
     mentions = date_mentions(sentence, published, event_start)
     credited = credits(sentence)
-    rows = []
+    rows: list[dict] = []
     last_unit = ""
     for index, (number, second) in enumerate(pairs):
         if len(rows) > MAX_FIGURES_PER_SENTENCE:
             break  # the caller keeps MAX_FIGURES_PER_SENTENCE and says the rest were left
         end = (second or number).end
-        previous_end = (
-            pairs[index - 1][1].end
-            if index and pairs[index - 1][1]
-            else (pairs[index - 1][0].end if index else 0)
-        )
+        before = pairs[index - 1] if index else None
+        previous_end = (before[1] or before[0]).end if before else 0
         next_start = pairs[index + 1][0].start if index + 1 < len(pairs) else len(sentence)
         found_unit = unit(sentence[end:next_start])
         if found_unit is None:
@@ -351,7 +348,7 @@ def _subject(sentence, number, previous_end, next_start, found_unit, rows) -> st
 def _percentages(sentence, offset, mentions, published, source, credited):
     rows = []
     for match in re.finditer(_PERCENT, sentence, re.I):
-        value = float(re.match(r"\d+(?:\.\d+)?", match.group()).group())
+        value = float(re.findall(r"\d+(?:\.\d+)?", match.group())[0])
         left, right = clause(sentence, match.start(), match.end())
         date, rule, since = date_for(mentions, match.start(), published)
         name = qualifier(sentence[: match.start()]) or "exact"

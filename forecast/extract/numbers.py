@@ -235,11 +235,11 @@ def _evaluate(match: re.Match[str], text: str) -> Number | None:
         word = (groups["dscale"] or groups["short"] or "").strip().lower()
         scale = (SCALES.get(word) or SHORT_SCALES[word]) if word else 1.0
         return Number(start, end, original, value * scale, scale=scale)
-    value = words_to_number(original)
-    if value is None:
+    spelt = words_to_number(original)
+    if spelt is None:
         return None
     scales = [SCALES[w] for w in re.split(r"[\s-]+", original.lower()) if w in SCALES]
-    return Number(start, end, original, value, is_words=True, scale=max(scales, default=1.0))
+    return Number(start, end, original, spelt, is_words=True, scale=max(scales, default=1.0))
 
 
 _SEPARATORS = str.maketrans("", "", ",. '\u2019\u00a0\u2009\u202f")

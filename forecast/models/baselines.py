@@ -49,7 +49,9 @@ class Naive(Forecaster):
         self.drift_ = 0.0
         self.sigma_ = float(np.std(changes)) if changes.size > 1 else 0.5
 
-    def _predict(self, horizon, draws, rng, X_future):
+    def _predict(
+        self, horizon: int, draws: int, rng: np.random.Generator, X_future: np.ndarray | None
+    ) -> np.ndarray:
         steps = rng.normal(self.drift_, self.sigma_, (draws, horizon))
         return np.expm1(self.level_ + np.cumsum(steps, axis=1))
 
@@ -66,7 +68,9 @@ class Drift(Naive):
         changes = np.diff(_log(flows)[-(self.window + 1) :])
         self.drift_ = float(np.mean(changes)) if changes.size else 0.0
 
-    def _predict(self, horizon, draws, rng, X_future):
+    def _predict(
+        self, horizon: int, draws: int, rng: np.random.Generator, X_future: np.ndarray | None
+    ) -> np.ndarray:
         damping = 0.5 ** (np.arange(1, horizon + 1) / self.window)
         steps = rng.normal(0.0, self.sigma_, (draws, horizon)) + self.drift_ * damping
         return np.expm1(self.level_ + np.cumsum(steps, axis=1))
@@ -92,7 +96,9 @@ class SeasonalNaive(Forecaster):
         changes = z[self.period :] - z[: -self.period]
         self.sigma_ = float(np.std(changes[-28:])) if changes.size > 1 else 0.5
 
-    def _predict(self, horizon, draws, rng, X_future):
+    def _predict(
+        self, horizon: int, draws: int, rng: np.random.Generator, X_future: np.ndarray | None
+    ) -> np.ndarray:
         steps = np.arange(horizon)
         cycles = steps // self.period + 1
         base = self.season_[steps % self.period]
@@ -114,5 +120,7 @@ class Mean(Forecaster):
         self.level_ = float(np.mean(z))
         self.sigma_ = float(np.std(z)) if z.size > 1 else 0.5
 
-    def _predict(self, horizon, draws, rng, X_future):
+    def _predict(
+        self, horizon: int, draws: int, rng: np.random.Generator, X_future: np.ndarray | None
+    ) -> np.ndarray:
         return np.expm1(rng.normal(self.level_, self.sigma_, (draws, horizon)))

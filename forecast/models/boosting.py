@@ -94,7 +94,9 @@ class GradientBoosting(Forecaster):
             for q in self.quantiles
         }
 
-    def _predict(self, horizon, draws, rng, X_future):
+    def _predict(
+        self, horizon: int, draws: int, rng: np.random.Generator, X_future: np.ndarray | None
+    ) -> np.ndarray:
         anchors = np.array(self.anchors_, dtype=float)
         inputs = np.array([np.append(self.features_, np.log(h)) for h in anchors])
         levels = np.array(sorted(self.models_))

@@ -46,6 +46,8 @@ class CurveModel(Forecaster):
             raise ModelError(f"{self.name}: {exc}") from None
         self.anchor_ = float(y[-1])
 
-    def _predict(self, horizon, draws, rng, X_future):
+    def _predict(
+        self, horizon: int, draws: int, rng: np.random.Generator, X_future: np.ndarray | None
+    ) -> np.ndarray:
         paths, _ = self.fit_.draw(horizon, draws, rng)
         return paths - self.anchor_

@@ -127,7 +127,9 @@ class Ensemble(Forecaster):
         self.weights_ = dict(zip(names, raw / raw.sum(), strict=True))
         self.left_out_ = left_out
 
-    def _learnt_weights(self, fitted: list[Forecaster], names: list[str], series) -> np.ndarray:
+    def _learnt_weights(
+        self, fitted: list[Forecaster], names: list[str], series: pd.DataFrame
+    ) -> np.ndarray:
         scores = [self._score(m, series) for m in fitted]
         return skill_weights([m.name for m in fitted], scores)
 
@@ -160,7 +162,9 @@ class Ensemble(Forecaster):
             scores.append(crps_from_samples(paths[:, -1], actual) / actual)
         return (float(np.mean(scores)), len(scores)) if scores else (1.0, 0)
 
-    def _predict(self, horizon, draws, rng, X_future):
+    def _predict(
+        self, horizon: int, draws: int, rng: np.random.Generator, X_future: np.ndarray | None
+    ) -> np.ndarray:
         names = list(self.weights_)
         weights = np.array([self.weights_[n] for n in names])
         counts = rng.multinomial(draws, weights)

@@ -63,7 +63,9 @@ class ReferenceClassModel(Forecaster):
             bound=self.bound_.value if self.bound_ is not None else None,
         )  # fmt: skip
 
-    def _predict(self, horizon, draws, rng, X_future):
+    def _predict(
+        self, horizon: int, draws: int, rng: np.random.Generator, X_future: np.ndarray | None
+    ) -> np.ndarray:
         paths, _ = self.reference_.sample(self.state_, horizon, draws)
         # Draws come sorted by rank; shuffle so that a mixture taking the first n is unbiased.
         return rng.permutation(paths) - self.last_value_

@@ -98,7 +98,9 @@ class ScenarioModel(Forecaster):
         check_levels(levels, ModelError)
         return self._project(horizon, levels, draws, seed)
 
-    def _predict(self, horizon, draws, rng, X_future):
+    def _predict(
+        self, horizon: int, draws: int, rng: np.random.Generator, X_future: np.ndarray | None
+    ) -> np.ndarray:
         projection = self._project(horizon, (0.8,), draws, int(rng.integers(0, 2**31)))
         label = "central" if "central" in projection.samples else projection.labels[0]
         return projection.samples[label] - self.last_value_

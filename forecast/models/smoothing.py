@@ -85,7 +85,8 @@ def fit_ets(y: np.ndarray, damped: bool = True) -> SmoothingFit:
     """
     y = np.ascontiguousarray(y, dtype=float)
     params, sigma = fit_many(y, np.array([0, y.size], dtype=np.int64), damped)
-    return SmoothingFit(*params[0].tolist(), sigma=float(sigma[0]), n=int(y.size))
+    alpha, beta, phi, level, trend = params[0].tolist()
+    return SmoothingFit(alpha, beta, phi, level, trend, sigma=float(sigma[0]), n=int(y.size))
 
 
 def simulate_ets(fit: SmoothingFit, normals: np.ndarray) -> np.ndarray:

@@ -4,6 +4,7 @@ local linear trend."""
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,9 @@ def _log_series(flows: np.ndarray, dates: pd.DatetimeIndex) -> pd.Series:
     return pd.Series(np.log1p(np.clip(flows, 0.0, None)), index=pd.DatetimeIndex(dates, freq="D"))
 
 
-def _simulations(results, horizon: int, draws: int, rng, **kwargs) -> np.ndarray:
+def _simulations(
+    results: Any, horizon: int, draws: int, rng: np.random.Generator, **kwargs: Any
+) -> np.ndarray:
     simulated = results.simulate(
         nsimulations=horizon, repetitions=draws, anchor="end", rng=rng, **kwargs
     )
@@ -52,7 +55,9 @@ class _StateSpace(Forecaster):
                 raise ModelError(f"{self.name} could not be fitted: {exc}") from None
         self.uses_X_ = X is not None
 
-    def _predict(self, horizon, draws, rng, X_future):
+    def _predict(
+        self, horizon: int, draws: int, rng: np.random.Generator, X_future: np.ndarray | None
+    ) -> np.ndarray:
         kwargs = {"exog": X_future} if X_future is not None else {}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -89,7 +94,9 @@ class ETS(Forecaster):
     def _fit(self, flows: np.ndarray, X: np.ndarray | None) -> None:
         self.fit_ = fit_ets(np.log1p(flows), damped=self.damped)
 
-    def _predict(self, horizon, draws, rng, X_future):
+    def _predict(
+        self, horizon: int, draws: int, rng: np.random.Generator, X_future: np.ndarray | None
+    ) -> np.ndarray:
         return log_flows_to_flows(simulate_ets(self.fit_, ets_normals(rng, draws, horizon)))
 
     def _details(self) -> dict:
@@ -119,7 +126,7 @@ class ARIMA(_StateSpace):
         self.order = order
         self.seasonal_order = seasonal_order
 
-    def _model(self, series, X):
+    def _model(self, series: pd.Series, X: np.ndarray | None) -> Any:
         from statsmodels.tsa.statespace.sarimax import SARIMAX
 
         return SARIMAX(series, exog=X, order=self.order, seasonal_order=self.seasonal_order)
@@ -134,7 +141,7 @@ class LocalTrend(_StateSpace):
     def __init__(self) -> None:
         pass
 
-    def _model(self, series, X):
+    def _model(self, series: pd.Series, X: np.ndarray | None) -> Any:
         from statsmodels.tsa.statespace.structural import UnobservedComponents
 
         return UnobservedComponents(series, level="local linear trend")

@@ -12,6 +12,7 @@ import logging
 import re
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -111,7 +112,7 @@ def _publishers(sources: pd.Series) -> list[str]:
     ]
 
 
-def file_digest(path) -> str:
+def file_digest(path: str | Path) -> str:
     """sha256 of a file's bytes."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

@@ -11,7 +11,7 @@ import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -106,8 +106,12 @@ class ReportConfig:
 
 
 Days = Annotated[int, Field(gt=0, le=MAX_HORIZON)]
-CurveName = Literal[("reference", "auto", *CURVES)]  # type: ignore[valid-type]
-ModelName = Literal[tuple(MODELS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # built from the registries at run time, which a type checker cannot read
+    CurveName = str
+    ModelName = str
+else:
+    CurveName = Literal[("reference", "auto", *CURVES)]
+    ModelName = Literal[tuple(MODELS)]
 
 
 class _Section(BaseModel):
@@ -196,9 +200,11 @@ def _config_error(exc: ValidationError, where: str) -> ConfigError:
         )
     if error["type"] == "missing":
         return ConfigError(f"missing {key}", path=where, key=key)
-    hint = _HINTS.get(key) or _HINTS.get(".".join(location[:1]))
+    advice = _HINTS.get(key) or _HINTS.get(".".join(location[:1]))
     message = (
-        error["msg"] if hint is None else f"{hint} ({error['msg'][0].lower()}{error['msg'][1:]})"
+        error["msg"]
+        if advice is None
+        else f"{advice} ({error['msg'][0].lower()}{error['msg'][1:]})"
     )
     return ConfigError(message, path=where, key=key, value=error.get("input"))
 

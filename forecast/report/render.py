@@ -61,7 +61,7 @@ def _content_type(path: Path) -> dict[str, str]:
 
 def charts(content: ReportContent) -> dict[str, plt.Figure]:
     """The report's figures by name."""
-    estimates = ()
+    estimates: tuple[tuple[float, str], ...] = ()
     if content.ceiling is not None:
         estimates = ((content.ceiling.value, content.ceiling.label),)
     figures = {

@@ -143,9 +143,8 @@ def _report_date(as_of: dt.date | str | None) -> dt.date:
     """The as-of date: `as_of`, else today. Today even when the data end earlier: a scheduled
     run must meet the freshness rule (data.max_data_age_days), so a feed that stopped stops
     the report instead of producing one dated at its last figure."""
-    if as_of is not None:
-        return _requested(as_of)
-    return dt.date.today()
+    requested = _requested(as_of)
+    return requested if requested is not None else dt.date.today()
 
 
 def _crisis_folder(root: Path, slug: str) -> Path:

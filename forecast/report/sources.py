@@ -53,9 +53,9 @@ def resolve(
         return config
     today = today or dt.date.today()
     live = as_of is None or as_of >= today
-    archive = Archive(config.archive) if config.archive else None
-    if archive is None:
+    if not config.archive:
         raise DataError("live sources need data.archive", path=str(config.path))
+    archive = Archive(config.archive)
     snapshots = Path(config.archive).parent / ".vintages"
     files, origins, notes = [], list(config.origins), list(config.source_notes)
     for entry in config.files:
