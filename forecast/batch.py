@@ -25,6 +25,7 @@ from . import batch_ets
 from .checks import check_draw_days, check_draws, check_horizon, check_levels, check_seed
 from .errors import DataError, ModelError, ScenarioError
 from .models import forecast as forecast_one
+from .progress import progress_bar
 
 _KNOWN = (DataError, ModelError, ScenarioError)
 
@@ -141,7 +142,7 @@ def forecast_many(
     # ETS, the default, takes the compiled path: series as arrays, fitted in compiled loops.
     fast = batch_ets.split(counts, keys, ids) if model == "ets" else None
     rest = fast.rest if fast is not None else counts
-    bar = _progress(int(ids.max()) + 1 if len(ids) else 0, progress)
+    bar = progress_bar(int(ids.max()) + 1 if len(ids) else 0, progress, "series", "forecasting")
     pieces, failures = [], []
     if fast is not None and len(fast.arrays):
         arrays_task = batch_ets.ArraysTask(horizon, tuple(levels), draws, seed)
@@ -334,12 +335,6 @@ class _single_threaded:
     def __call__(self, frame: pd.DataFrame):
         with threadpool_limits(1):
             return self.task(frame)
-
-
-def _progress(total: int, enabled: bool) -> Any:
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, disable=not enabled, unit="series", desc="forecasting")
 
 
 def reconcile_frame(

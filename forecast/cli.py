@@ -250,7 +250,10 @@ def _backtest(args: argparse.Namespace) -> int:
         raise DataError(
             f"--horizons takes whole days such as 7,30; got {args.horizons!r}"
         ) from None
-    scores = backtest(one, models=args.models.split(","), horizons=horizons, step=args.step)
+    scores = backtest(
+        one, models=args.models.split(","), horizons=horizons, step=args.step,
+        progress=sys.stderr.isatty(),
+    )  # fmt: skip
     if args.out:
         scores.to_csv(args.out, index=False, date_format="%Y-%m-%d")
     table = skill_table(scores)

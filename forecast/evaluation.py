@@ -39,6 +39,7 @@ from .data.transform import as_of, require_one_series
 from .errors import DataError, ModelError, ScenarioError
 from .models import Forecaster, crps_from_samples, make_model
 from .models.ensemble import unique_names
+from .progress import progress_bar
 from .projection import interval_columns
 from .revisions import cumulative_reports, monotone
 
@@ -55,6 +56,7 @@ def backtest(
     truth_tolerance: int = rolling.TRUTH_TOLERANCE,
     on_decrease: str = "revise",
     seed: int = 0,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Score each model's forecasts from rolling origins against what was later reported.
 
@@ -83,6 +85,9 @@ def backtest(
     on_decrease
         As for `forecast.forecast`: ``"revise"`` reads a falling total as revisions,
         ``"error"`` refuses it.
+    progress
+        A progress bar (tqdm) over the origins, in terminals and notebooks (the command line
+        shows one: a backtest with the ensemble runs minutes).
     seed
         Every model at an origin draws from one stream, set by the origin and this seed
         (`forecast.rolling.origin_seed`), so a model's scores never depend on the others.
@@ -121,6 +126,8 @@ def backtest(
     first, last = truth.index[0], truth.index[-1]
     origin = pd.Timestamp(start) if start is not None else first + pd.Timedelta(days=4)
     rows, skipped = [], []
+    steps = max((last - pd.Timedelta(days=min(horizons)) - origin).days // step + 1, 0)
+    bar = progress_bar(steps, progress, "origin", "backtesting")
     while origin + pd.Timedelta(days=min(horizons)) <= last:
         train = as_of(counts, origin)
         targets = {h: origin + pd.Timedelta(days=h) for h in horizons}
@@ -143,6 +150,8 @@ def backtest(
                                scale[h], levels)
                     )  # fmt: skip
         origin += pd.Timedelta(days=step)
+        bar.update(1)
+    bar.close()
     frame = pd.DataFrame(rows)
     frame.attrs["skipped"] = skipped
     if frame.empty:

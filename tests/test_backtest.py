@@ -197,3 +197,13 @@ def test_one_set_of_options_seed_draws_on_decrease(ukraine_total):
     assert not np.allclose(
         alone["median"], forecast.forecast(series, model="naive", horizon=7).frame["median"]
     )
+
+
+def test_a_backtest_shows_its_progress_when_asked(ukraine_total, capsys):
+    series = forecast.as_of(ukraine_total, "2022-04-10")
+    forecast.backtest(series, models=["naive"], horizons=(7,), step=7, start="2022-03-20",
+                      progress=True)  # fmt: skip
+    shown = capsys.readouterr().err
+    assert "backtesting" in shown and "3/3" in shown, shown  # origins 20 and 27 March, 3 April
+    forecast.backtest(series, models=["naive"], horizons=(7,), step=7, start="2022-03-20")
+    assert capsys.readouterr().err == ""
