@@ -189,6 +189,7 @@ def test_ensemble_weights_follow_skill_and_sum_to_one():
                            "value": flows.cumsum(), "source": "synthetic"})  # fmt: skip
     model = Ensemble(members=("naive", Mean(window=60))).fit(series)
     assert sum(model.weights_.values()) == pytest.approx(1.0)
+    assert "np.float64" not in repr(model.weights_)  # what a notebook shows
     assert model.weights_["naive"] > 0.6 > 0.4 > model.weights_["mean"]
     # The same members on a series where the mean is right and naive wrong: the order flips.
     steady = np.tile([500.0, 1500.0], 50)  # a flow that alternates: the last day misleads naive

@@ -124,7 +124,8 @@ class Ensemble(Forecaster):
         if not np.any(raw > 0):
             raise ModelError("every ensemble weight is zero")
         self.members_ = fitted
-        self.weights_ = dict(zip(names, raw / raw.sum(), strict=True))
+        # Plain floats: a notebook shows {'naive': 0.49}, not np.float64(0.4860364870013925).
+        self.weights_ = dict(zip(names, (raw / raw.sum()).tolist(), strict=True))
         self.left_out_ = left_out
 
     def _learnt_weights(
