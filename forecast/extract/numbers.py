@@ -110,7 +110,8 @@ _NOT_COUNTS = re.compile(
         |\d+(?:\.\d+)?\s*(?:%|per\s?cent\b|percent\b|percentage\s+points?\b)
         |\b\d+(?:-|\s+)years?(?:-|\s+)old\b                              # 12-year-old
         |\b\d{{2,5}}-\d{{2,4}}-\d{{2,4}}\b                               # phone numbers
-        |\b0\d{{1,4}}(?:[ -]\d{{2,4}}){{2,}}\b                          # 044 123 4567: a count
+        |(?<!\d[ \u00a0\u2009\u202f])                                  # (3 000 000 000: a count)
+            \b0\d{{1,4}}(?:[ -]\d{{2,4}}){{2,}}\b                      # 044 123 4567: a count
                                                                      # never starts with 0
         |\b\d[\d,.]*\s?(?:m|km|cm|mm|ft)\s+(?:long|wide|high|tall|deep|away)\b  # 500m long
         |\b\d+(?:st|nd|rd|th)\b                                        # 21st
