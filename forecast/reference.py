@@ -305,10 +305,47 @@ class ReferenceClass:
         instead of cut at its edge: the bound holds, and the upper draws keep their order and
         spread instead of piling up on one value (a band of zero width at its top).
         """
+        low, start, limit = self._limits(grid, current)
+        room = np.maximum(limit - start, 1e-12)[:, None]
+        start = start[:, None]
+        above = z > start
+        soft = start + room * -np.expm1(-(np.where(above, z, start) - start) / room)
+        return np.maximum(np.where(above, soft, z), np.minimum(low, 0.0)[:, None])
+
+    def _limits(
+        self, grid: np.ndarray, current: State
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per day of `grid`: the lowest log ratio a draw may take, where compression begins
+        and the highest it may reach.
+
+        Up to the last fitted horizon, no day's start or limit is above a later day's: a total
+        that never falls cannot be allowed more on day 1 than on day 7 (the surge rule, which
+        binds only once the naive growth is large enough, would otherwise leave the first days
+        the looser general range, and a draw kept at its day-1 high would carry it on). The
+        rule is read on a fixed grid of days, so a day's limits do not depend on the horizon
+        asked.
+        """
+        span = float(self.horizons[-1])
+        fixed = np.arange(1.0, span + 1.0)
+        low_f, start_f, limit_f = self._raw_limits(fixed, current)
+        start_f = np.minimum.accumulate(start_f[::-1])[::-1]
+        limit_f = np.minimum.accumulate(limit_f[::-1])[::-1]
+        low, start, limit = self._raw_limits(grid, current)
+        inside = grid <= span
+        return (
+            np.where(inside, np.interp(grid, fixed, low_f), low),
+            np.where(inside, np.interp(grid, fixed, start_f), start),
+            np.where(inside, np.interp(grid, fixed, limit_f), limit),
+        )
+
+    def _raw_limits(
+        self, grid: np.ndarray, current: State
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`_limits` day by day, before later days bound earlier ones."""
         depleted = int(np.searchsorted(DEPLETED, np.exp(current.room), side="right")) - 1
         seen = self._interpolated(self.z_range[:, current.stage, depleted, :], grid)
         margin = np.log(TAIL_MARGIN)
-        low = seen[:, [0]] - margin if current.stock else np.zeros((grid.size, 1))
+        low = seen[:, 0] - margin if current.stock else np.zeros(grid.size)
         # Compression begins at the largest growth seen and never passes it by more than the
         # margin twice over (for a draw far beyond it); at the margin itself it gives 0.79 of it.
         start, limit = seen[:, 1], seen[:, 1] + 2 * margin
@@ -318,12 +355,9 @@ class ReferenceClass:
         surge_start = np.log1p(np.where(surging, share, 0.0) * naive)
         surge_limit = np.log1p(TAIL_MARGIN**2 * np.where(surging, share, 0.0) * naive)
         tighter = surging & (surge_limit < limit)
-        start = np.maximum(np.where(tighter, surge_start, start), 0.0)[:, None]
-        limit = np.maximum(np.where(tighter, surge_limit, limit), 0.0)[:, None]
-        room = np.maximum(limit - start, 1e-12)
-        above = z > start
-        soft = start + room * -np.expm1(-(np.where(above, z, start) - start) / room)
-        return np.maximum(np.where(above, soft, z), np.minimum(low, 0.0))
+        start = np.maximum(np.where(tighter, surge_start, start), 0.0)
+        limit = np.maximum(np.where(tighter, surge_limit, limit), 0.0)
+        return low, start, limit
 
     def _surge_share(self, naive: np.ndarray, grid: np.ndarray) -> np.ndarray:
         """Per day, the largest share of naive growth crises surging as fast delivered, read
@@ -363,6 +397,33 @@ class ReferenceClass:
         if not current.stock:
             paths = np.maximum.accumulate(paths, axis=1)
         return current.level * np.exp(paths), ranks
+
+    def bounded(self, current: State, totals: np.ndarray) -> np.ndarray:
+        """Draws of the total from any method (draws x days, day 1 first) kept within what
+        past crises showed at each horizon and stage, as the class's own draws are.
+
+        A mixture of models inherits its widest member's tail (a log random walk on irregular
+        reports reaches 12 times the truth in a month); past crises say how far a crisis at
+        this stage grew, and by `TAIL_MARGIN` more the tails may go, no further. Draws inside
+        that range are unchanged, so a median inside it never moves.
+
+        Examples
+        --------
+        >>> ref = default(("mali2012",))
+        >>> now = state(np.array([0.0, 30.0, 60.0]), np.array([1e4, 2e4, 3e4]))
+        >>> wild = np.array([[3e4, 3.1e4], [3e4, 3e7]])
+        >>> kept = ref.bounded(now, wild)
+        >>> kept[0].tolist() == wild[0].tolist(), bool(kept[1, 1] < 3e7)
+        (True, True)
+        """
+        totals = np.asarray(totals, dtype=float)
+        level = max(current.level, 1.0)
+        z = np.log(np.maximum(totals, 1.0) / level)
+        kept = self._within_range(z.T, np.arange(1, totals.shape[1] + 1.0), current).T
+        if not current.stock:
+            kept = np.maximum.accumulate(kept, axis=1)
+        # A draw the range did not touch keeps its exact value (no log-exp round trip).
+        return np.where(kept == z, totals, level * np.exp(kept))
 
 
 def _widen_tails(z: np.ndarray, quantiles: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import forecast
 from forecast import episodes, populations
+from forecast.models import Ensemble, make_model
 from forecast.reference import ReferenceClass, for_series
 
 
@@ -121,3 +122,23 @@ def test_the_point_forecast_is_the_median_and_comes_first():
     # The headline states the median, not the mean.
     central = proj.frame[proj.frame["scenario"] == "central"].iloc[-1]
     assert f"central: {format_count(central['median'])} by" in proj.summary()
+
+
+def test_a_mixture_keeps_its_tails_within_what_past_crises_showed():
+    # Burundi 2015 as of 9 June (last report 1 June: 80,905 registered refugees, after a jump of
+    # 19,000 a day); UNHCR then reported 82,225 on 10 June, 118,498 on 1 July and 159,403 on 30
+    # July (data/episodes). Half the mixture is the naive log random walk, which alone reaches
+    # the population bound (4.8 million) within a month: the class's range must hold its tail.
+    burundi = forecast.as_of(episodes.total("burundi2015"), "2015-06-09")
+    model = Ensemble(members=("reference", "naive"), weights={"reference": 0.5, "naive": 0.5}).fit(
+        burundi
+    )
+    frame = model.predict(60, draws=1000).frame.set_index("date")
+    naive = make_model("naive").fit(burundi).predict(60).frame.set_index("date")
+    for day, reported in (("2015-06-10", 82_225), ("2015-07-01", 118_498), ("2015-07-30", 159_403)):
+        assert frame.loc[day, "hi_95"] <= 2.5 * reported, day
+        assert frame.loc[day, "lo_95"] <= reported <= frame.loc[day, "hi_95"], day
+        assert naive.loc[day, "hi_95"] > 5 * reported  # the member alone: the tail held in
+    # The first days may not run above what later days allow (the draws carry their highs).
+    assert frame["hi_95"].iloc[8] < frame["hi_95"].iloc[-1]
+    assert model._details()["tails_bounded_by"] == "the reference class"

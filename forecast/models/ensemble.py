@@ -11,7 +11,9 @@ Bates and Granger, on a score in the units of the error), so a member twice as a
 four times as much. Inverse scores rather than stacking: with a few dozen origins, fitted
 stacking weights are noisier than the differences they would learn. The ensemble's draws are a
 mixture of the members' draws in proportion to their weights, so its intervals are the combined
-quantiles, wider where the members disagree.
+quantiles, wider where the members disagree, and kept, as the reference class's own draws
+are, within what past crises showed at the series' stage and horizon (`ReferenceClass.bounded`):
+a mixture would otherwise inherit its widest member's tail.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pandas as pd
 from .. import rolling
 from ..errors import DataError, ModelError, ScenarioError
 from .base import Forecaster, make_model
+from .reference_class import ReferenceClassModel
 
 #: The reference class first (what past crises teach), then one member of each family: the
 #: baseline, two statistical models, machine learning, and the structural curves.
@@ -140,6 +143,7 @@ class Ensemble(Forecaster):
             **super()._details(),
             "weights": {k: round(v, 3) for k, v in self.weights_.items()},
             "left_out": left or "none",
+            "tails_bounded_by": "the reference class" if self._reference_member() else "none",
         }
 
     def _score(self, member: Forecaster, series: pd.DataFrame) -> tuple[float, int]:
@@ -176,8 +180,19 @@ class Ensemble(Forecaster):
                 # sample() wants 2 draws at least (an interval needs a spread); a member
                 # whose share of the mixture is one draw gives the first of two.
                 paths = member.sample(horizon, draws=max(int(count), 2), seed=seed)[:count]
-                parts.append(paths - member.last_value_)
-        return np.vstack(parts)
+                parts.append(paths)
+        totals = np.vstack(parts)
+        reference = self._reference_member()
+        if reference is not None:
+            # The mixture's tails within what past crises showed at this stage and horizon
+            # (x the class's margin): a member's log random walk must not set the band.
+            totals = reference.reference_.bounded(reference.state_, totals)
+        return totals - self.last_value_
+
+    def _reference_member(self) -> ReferenceClassModel | None:
+        """The fitted reference-class member whose class bounds the tails (None: no member
+        learnt from past crises, and the tails are bounded by the population alone)."""
+        return next((m for m in self.members_ if isinstance(m, ReferenceClassModel)), None)
 
 
 def unique_names(members: list[Forecaster]) -> list[str]:
