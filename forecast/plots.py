@@ -11,6 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Patch
@@ -64,6 +65,18 @@ def _figure_of(ax: Axes) -> Figure:
     return figure
 
 
+#: Behind a reference line's label: readable over the bands and lines it crosses.
+_LABEL_BOX = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
+
+
+def _date_axis(ax: Axes) -> None:
+    """Dates read at a glance and never rotated: "Mar", "Apr", with the year once
+    (matplotlib's concise formatter), a handful of ticks whatever the span."""
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
 @_plain_text
 def fan_chart(projection: Projection, label: str | None = None, ax: Axes | None = None) -> Figure:
     """One projection's fan: reported points, median, 80% and 95% bands, the last report."""
@@ -106,13 +119,17 @@ def projection_chart(
             elif estimate:
                 # The estimate itself: outcomes are capped at readings of it, some above it.
                 text = f"{source} estimate: {short_count(estimate)}"
+            # At the right end, above the line: the left holds the reported points and the
+            # label of the latest one.
             ax.annotate(
                 text,
-                (rows["date"].iloc[0], ceiling),
-                xytext=(2, 3),
+                (rows["date"].iloc[-1], ceiling),
+                xytext=(-2, 3),
                 textcoords="offset points",
+                ha="right",
                 fontsize=8,
                 color=colour,
+                bbox=_LABEL_BOX,
             )
     for value, source in estimates:
         if round(value) in shown_ceilings:
@@ -120,17 +137,20 @@ def projection_chart(
         ax.axhline(value, color="#555555", lw=1, ls=":")
         ax.annotate(
             f"{short_count(value)}: {source}",
-            (observed["date"].iloc[0], value),
-            xytext=(2, -10),
+            (projection.frame["date"].iloc[-1], value),
+            xytext=(-2, -10),
             textcoords="offset points",
+            ha="right",
             fontsize=8,
             color="#555555",
+            bbox=_LABEL_BOX,
         )
     last = observed.iloc[-1]
     # Inside the frame, above the last point and to its right: never over the tick labels.
     ax.annotate(f"latest {short_count(last['value'])} ({short_date(last['date'])})",
                 (last["date"], last["value"]), xytext=(4, -14), textcoords="offset points",
                 ha="left", fontsize=8, annotation_clip=True)  # fmt: skip
+    ax.set_ylim(bottom=0)  # a count: no axis below zero people
     ax.yaxis.set_major_formatter(FuncFormatter(short_count))
     ax.set_ylabel("cumulative persons")
     ax.set_title(projection.series or "Projection", fontsize=10, loc="left")
@@ -142,7 +162,7 @@ def projection_chart(
     ax.legend(handles, names, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0),
               frameon=False)  # fmt: skip
     ax.grid(alpha=0.3)
-    figure.autofmt_xdate()
+    _date_axis(ax)
     return figure
 
 
@@ -168,7 +188,10 @@ def backtest_chart(scores: pd.DataFrame, ax: Axes | None = None) -> Figure:
     if right is not None:
         longest = scores[scores["horizon"] == scores["horizon"].max()]
         truth = longest.drop_duplicates("target").sort_values("target")
-        right.plot(truth["target"], truth["actual"], color="#333333", lw=2, label="reported")
+        # Markers too: a track record of one origin has one reported value, and a line of one
+        # point draws nothing.
+        right.plot(truth["target"], truth["actual"], "o-", ms=5, color="#333333", lw=2,
+                   label="reported")  # fmt: skip
         for index, model in enumerate(table.columns):
             rows = longest[longest["model"] == model].sort_values("target")
             right.plot(rows["target"], rows["median"], ".", ms=4,
@@ -179,8 +202,9 @@ def backtest_chart(scores: pd.DataFrame, ax: Axes | None = None) -> Figure:
             right.set_xlim(truth["target"].min() - pad, truth["target"].max() + pad)
         right.set_title(f"Forecasts {int(longest['horizon'].iloc[0])} days ahead vs reported",
                         fontsize=10, loc="left")  # fmt: skip
+        right.legend(fontsize=8, frameon=False)
         right.grid(alpha=0.3)
-        figure.autofmt_xdate()
+        _date_axis(right)
     return figure
 
 
@@ -199,13 +223,13 @@ def small_multiples(counts: pd.DataFrame, by: str = "destination", columns: int 
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_locator(MaxNLocator(3))
         ax.yaxis.set_major_formatter(FuncFormatter(short_count))
-        ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(groups) :]:
         ax.set_visible(False)
+    for ax in axes.flat:
+        _date_axis(ax)
     figure.suptitle("Each panel on its own scale, from 0", fontsize=9, x=0.01, ha="left")
-    figure.autofmt_xdate()
     return figure
 
 
@@ -230,6 +254,7 @@ def forecast_trails(earlier: pd.DataFrame, series: pd.DataFrame, ax: Axes | None
     ax.set_ylabel("cumulative persons")
     ax.set_title("Earlier reports' forecasts against what was reported", fontsize=10, loc="left")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    figure.autofmt_xdate()
+    _date_axis(ax)
     return figure

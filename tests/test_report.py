@@ -76,7 +76,9 @@ def test_every_page_renders_with_ink(example_report):
     for number in range(len(document)):
         image = document[number].render(scale=0.5).to_numpy()
         ink = (image[..., :3] < 128).any(axis=-1).mean()
-        assert 0.005 < ink < 0.5, f"page {number + 1}: {ink:.3f} of the page is ink"
+        # Measured at this scale: a page with only its footer has no ink this dark (0.000);
+        # a last page holding one table and five lines of caveats has 0.003.
+        assert 0.001 < ink < 0.5, f"page {number + 1}: {ink:.4f} of the page is ink"
 
 
 def test_a_second_identical_run_skips(example_report, capsys):

@@ -68,13 +68,22 @@ def charts(content: ReportContent) -> dict[str, plt.Figure]:
         "scenarios": projection_chart(content.projection, estimates=estimates),
         "fan": fan_chart(content.projection),
     }
-    if content.scores is not None:
+    if content.scores is not None and _enough_to_chart(content.scores):
         figures["skill"] = backtest_chart(content.scores)
     if len(content.earlier) and content.earlier["reported"].notna().any():
         figures["trails"] = forecast_trails(content.earlier, content.series)
     if content.by_destination["destination"].nunique() > 1:
         figures["destinations"] = small_multiples(content.by_destination)
     return figures
+
+
+def _enough_to_chart(scores: pd.DataFrame) -> bool:
+    """A track record is charted once some model has `MIN_RANKED` scored forecasts at a
+    horizon, the evidence the table ranks on: a chart of one forecast a model is a column of
+    dots that reads as a trend."""
+    if not len(scores):
+        return False
+    return int(scores.groupby(["model", "horizon"]).size().max()) >= MIN_RANKED
 
 
 def save_charts(figures: dict[str, plt.Figure], folder: Path, stem: str) -> dict[str, dict]:
