@@ -79,6 +79,9 @@ EARLY_AGE = 30.0
 #: the largest fall by more than this factor): the tails say what past crises did, not what a
 #: quantile line extrapolates to.
 TAIL_MARGIN = 1.5
+#: Days over which the tail limits are made non-decreasing (`ReferenceClass._limits`): the
+#: weeks in which the surge rule switches on as the naive growth builds up.
+SETTLED_DAYS = 30
 #: Surges (the last week's flow carried on would grow the total by at least these multiples of
 #: itself by the horizon) whose growth past crises bound: beyond the largest share of that
 #: naive growth which crises surging at least as fast delivered, a surge's quantiles are
@@ -318,14 +321,16 @@ class ReferenceClass:
         """Per day of `grid`: the lowest log ratio a draw may take, where compression begins
         and the highest it may reach.
 
-        Up to the last fitted horizon, no day's start or limit is above a later day's: a total
-        that never falls cannot be allowed more on day 1 than on day 7 (the surge rule, which
-        binds only once the naive growth is large enough, would otherwise leave the first days
-        the looser general range, and a draw kept at its day-1 high would carry it on). The
-        rule is read on a fixed grid of days, so a day's limits do not depend on the horizon
-        asked.
+        In the first `SETTLED_DAYS`, no day's start or limit is above a later day's in that
+        month: a total that never falls cannot be allowed more on day 1 than on day 7 (the
+        surge rule, which binds only once the naive growth is large enough, would otherwise
+        leave the first days the looser general range, and a draw kept at its day-1 high would
+        carry it on). Read on a fixed grid of days, so a day's limits do not depend on the
+        horizon asked. Not beyond: over the whole year, the surge rule's reading of a year's
+        naive growth pulled the 90-day limits of onsets down (early +90 median error 29% ->
+        45% in benchmarks/episodes.py).
         """
-        span = float(self.horizons[-1])
+        span = float(SETTLED_DAYS)
         fixed = np.arange(1.0, span + 1.0)
         low_f, start_f, limit_f = self._raw_limits(fixed, current)
         start_f = np.minimum.accumulate(start_f[::-1])[::-1]
