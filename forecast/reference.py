@@ -49,6 +49,7 @@ from scipy.special import ndtri
 from sklearn.linear_model import QuantileRegressor
 
 from .errors import DataError
+from .formatting import long_date
 from .revisions import cumulative_reports, monotone
 
 #: Horizons (days) with a fitted quantile model; others are interpolated in log time.
@@ -264,7 +265,7 @@ class ReferenceClass:
         >>> ref.describe()[:45]
         'The reference class held 16 past crises (burk'
         """
-        known = f", with what was published by {self.as_of}" if self.as_of else ""
+        known = f", with what was published by {long_date(self.as_of)}" if self.as_of else ""
         return (
             f"The reference class held {len(self.episodes)} past crises "
             f"({', '.join(self.episodes)}){known}."

@@ -454,7 +454,7 @@ def _reference_projection(
             notes.append(
                 f"The data overrule the {who} upper estimate of {format_count(estimate)}: "
                 f"from a state like this one, {passing:.0%} of past crises' outcomes pass it "
-                f"by {decision_date:%Y-%m-%d}, so the scenarios are not capped by it."
+                f"by {long_date(decision_date)}, so the scenarios are not capped by it."
             )
             estimate, caps = None, np.full(draws, np.inf)
     if bounds is not None:

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+import forecast
 from forecast.cli import main
 from forecast.report import load_config, run_report
 from forecast.report.render import AssetFetcher
@@ -400,3 +401,18 @@ def test_the_scenario_table_formats_small_and_round_counts_with_the_one_formatte
     projection = Projection(frame, observed, "scenario", (0.8,))
     table = _scenarios(projection, dt.date(2024, 1, 1), (7, 30))
     assert table[0]["cells"] == ["412 (380-455)", "1.0M (990k-1.0M)"]
+
+
+def test_a_vague_figure_keeps_its_words_and_says_how_it_was_read():
+    # The seed article's "Hundreds of thousands of Ukrainians have fled west" showed as
+    # "200,000-999,999": numbers the document never gave.
+    from forecast.report.render import _amount
+
+    rows = forecast.extract_figures(
+        "Hundreds of thousands of Ukrainians have fled west. Between 1.2 and 1.5 million people "
+        "crossed into Poland.",
+        published="2022-02-28",
+    )
+    amounts = [_amount(row) for row in rows.itertuples()]
+    assert amounts[0] == "hundreds of thousands (read as 200,000-999,999)"
+    assert amounts[1] == "1,200,000-1,500,000"

@@ -143,8 +143,13 @@ DISPLACEMENT_SUBJECTS = ("displaced", "refugees")
 
 
 def _amount(row) -> str:
-    """A figure as the document gave it: a range stays a range, never a made-up midpoint."""
-    if row.qualifier in ("vague", "range") and pd.notna(row.low) and pd.notna(row.high):
+    """A figure as the document gave it: a range stays a range, never a made-up midpoint, and
+    words stay words ("hundreds of thousands", with the range they are read as)."""
+    if row.qualifier == "vague" and pd.notna(row.low) and pd.notna(row.high):
+        said = " ".join(str(getattr(row, "text", "") or "").split()).lower()
+        reading = f"{row.low:,.0f}-{row.high:,.0f}"
+        return f"{said} (read as {reading})" if said else reading
+    if row.qualifier == "range" and pd.notna(row.low) and pd.notna(row.high):
         return f"{row.low:,.0f}-{row.high:,.0f}"
     return format_count(row.value)
 
