@@ -199,9 +199,11 @@ def _check_messy(name, series):
         assert MODELS[name].min_points > 2
         return
     frame = proj.frame
-    # Each scenario (the scenario model's low / central / high) or model on its own; the
-    # scenario projection of a stock (people present) may fall, every other forecast grows.
-    grows = not (name == "scenario" and series["kind"].iloc[0] == "stock")
+    # Each scenario (the scenario model's low / central / high) or model on its own; a stock
+    # (people present) may fall where the model learns falls from past crises (the scenario
+    # projection, the reference class and the ensemble holding it); every other forecast grows.
+    learns_falls = name == "scenario" or MODELS[name].may_fall
+    grows = not (learns_falls and series["kind"].iloc[0] == "stock")
     for _, rows in frame.groupby(proj.by, sort=False):
         for column in ("median", "lo_80", "hi_80", "lo_95", "hi_95"):
             assert np.all(np.diff(rows[column]) >= -1e-6) or not grows

@@ -5,7 +5,9 @@ flow series, on daily or irregular report dates, becomes daily flows with the fi
 marked) and calls the model's `_fit` on plain numpy arrays; `predict` calls `_predict` for
 Monte Carlo draws and turns them into a `Projection` of cumulative persons. So each model writes
 only its mathematics, and every model's forecasts are cumulative totals that never fall, never
-start below the last reported total, and come from flows that are never negative.
+start below the last reported total, and come from flows that are never negative; except that a
+model tagged ``may_fall`` (the reference class, and the ensemble holding it) forecasts a stock
+(people present, who may leave) below its latest figure as past crises' stocks fell.
 
 A new model: subclass `Forecaster`, set `name` and the tags, write `_fit(flows, X)` and
 `_predict(horizon, draws, rng, X_future)` returning an array (draws x horizon) of daily flows
@@ -43,13 +45,18 @@ class Forecaster(BaseEstimator):
     Parameters, cloning and the fitted check are scikit-learn's (`BaseEstimator`,
     `sklearn.base.clone`, `check_is_fitted`), so the models behave as any estimator does.
     Tags (class attributes) declare capabilities instead of leaving callers to discover them:
-    `min_points` (daily flows needed), `handles_X` (uses covariates), `predicts_cumulative`.
+    `min_points` (daily flows needed), `handles_X` (uses covariates), `predicts_cumulative`,
+    `may_fall` (a stock's draws may go below its latest figure).
     """
 
     name: ClassVar[str] = "model"
     min_points: ClassVar[int] = 3
     handles_X: ClassVar[bool] = False
     predicts_cumulative: ClassVar[bool] = False
+    #: Forecasts a stock (people present, who may leave) below its latest figure where the
+    #: model knows why (past crises' stocks fell at that stage); every other model's totals
+    #: never fall.
+    may_fall: ClassVar[bool] = False
 
     def clone(self) -> Forecaster:
         """A new, unfitted model with the same parameters (`sklearn.base.clone`)."""
@@ -115,6 +122,7 @@ class Forecaster(BaseEstimator):
         # Forecasts grow from the last figure as published; a revision that put it below the
         # non-decreasing estimate stands until a later report says otherwise.
         self.last_value_ = self.published_last_
+        self.stock_ = str(self.reported_["kind"].iloc[0]) == "stock"
         self.label_ = series_label(y)
         spacing = reports["date"].diff().dt.days.dropna()
         self.report_spacing_ = float(spacing.median()) if len(spacing) else 1.0
@@ -176,6 +184,10 @@ class Forecaster(BaseEstimator):
         if np.isnan(raw).any():
             # A NaN is a model failing, never a forecast of zero people.
             raise ModelError(f"{self.name} produced NaN forecasts on this series")
+        if self.may_fall and self.predicts_cumulative and self.stock_:
+            # A stock the model says may fall: its draws as drawn (never below zero people).
+            totals = np.maximum(self.last_value_ + raw, 0.0)
+            return clip_paths(totals, self.bound_, floor=self.last_value_)
         totals = totals_from_draws(
             raw, self.last_value_, flow_cap(self.flows_), cumulative=self.predicts_cumulative
         )

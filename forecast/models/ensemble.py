@@ -88,6 +88,9 @@ class Ensemble(Forecaster):
     name = "ensemble"
     min_points = 2
     predicts_cumulative = True
+    #: The reference member's draws of a stock may fall, as past crises' stocks did; the
+    #: mixture keeps them (the other members' never fall).
+    may_fall = True
 
     def __init__(
         self,

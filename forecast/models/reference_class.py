@@ -40,6 +40,7 @@ class ReferenceClassModel(Forecaster):
     name = "reference"
     min_points = 2
     predicts_cumulative = True
+    may_fall = True
 
     def __init__(
         self,
@@ -59,7 +60,7 @@ class ReferenceClassModel(Forecaster):
         )
         self.state_ = state(
             days, reports["value"].to_numpy(dtype=float), self.published_last_,
-            stock=str(self.reported_["kind"].iloc[0]) == "stock",
+            stock=self.stock_,
             bound=self.bound_.value if self.bound_ is not None else None,
         )  # fmt: skip
 
