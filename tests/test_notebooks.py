@@ -24,6 +24,10 @@ def test_notebook_is_stored_without_outputs(path):
             assert cell["outputs"] == [] and cell["execution_count"] is None, path.name
     tagged = [c for c in book["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1, f"{path.name}: one cell tagged 'parameters' (papermill)"
+    # The kernel `./run lab` registers (the project's .venv), so JupyterLab and papermill
+    # pick the environment with forecast installed, not whatever "python3" is first.
+    assert book["metadata"]["kernelspec"]["name"] == "forecast", path.name
+    assert "--name forecast" in (ROOT / "run").read_text()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
