@@ -149,6 +149,9 @@ def test_allow_stale_marks_every_page(tmp_path):
     pages = PdfReader(pdf).pages
     assert len(pages) > 1
     assert all("STALE" in page.extract_text() for page in pages)
+    # The last figure is of 9 May 2023: the headline's "+7 days" is 1,303 days after it.
+    text = " ".join(pages[0].extract_text().split())
+    assert "By 2 December 2026 (7 days; 1,303 days after the last figure)" in text
 
 
 def test_the_pages_speak_to_people_not_to_python(example_report):

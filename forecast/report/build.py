@@ -287,9 +287,17 @@ def _headline(projection: Projection, report_date: dt.date, horizons) -> list[di
     label = "central" if "central" in projection.labels else projection.labels[0]
     rows = projection.frame[projection.frame["scenario"] == label].set_index("date")
     headline = []
+    last = pd.Timestamp(projection.observed["date"].max())
     for horizon in horizons:
         date = pd.Timestamp(report_date) + pd.Timedelta(days=horizon)
         row = rows.loc[date]
+        ahead = int((date - last).days)
+        # A stale report's "+7 days" is 7 days after its date, not after the last figure.
+        span = (
+            f"{horizon} days"
+            if ahead == horizon
+            else (f"{horizon} days; {ahead:,} days after the last figure")
+        )
         headline.append(
             {
                 "horizon": horizon,
@@ -298,7 +306,7 @@ def _headline(projection: Projection, report_date: dt.date, horizons) -> list[di
                 "lo": float(row["lo_80"]),
                 "hi": float(row["hi_80"]),
                 "sentence": (
-                    f"By {long_date(date)} ({horizon} days): {format_count(row['median'])} "
+                    f"By {long_date(date)} ({span}): {format_count(row['median'])} "
                     f"(80% interval {format_count(row['lo_80'])} to {format_count(row['hi_80'])})"
                 ),
             }
