@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import os
 import warnings
+import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -845,7 +846,7 @@ def default(exclude: tuple[str, ...] = (), as_of: str | None = None) -> Referenc
     path = _cache_path(exclude, as_of)
     try:
         with np.load(path, allow_pickle=False) as stored:
-            return ReferenceClass(
+            kept = ReferenceClass(
                 stored["coefficients"],
                 tuple(str(e) for e in stored["episodes"]),
                 stored["feature_range"],
@@ -855,8 +856,12 @@ def default(exclude: tuple[str, ...] = (), as_of: str | None = None) -> Referenc
                 dict(zip(stored["row_ids"].tolist(), stored["row_counts"].tolist(), strict=True)),
                 as_of,
             )
-    except (OSError, KeyError, ValueError, EOFError):
-        pass
+        # A damaged copy (a flipped byte, a hand edit) must not give a NaN forecast: learnt
+        # coefficients, spreads and feature ranges are always finite.
+        if all(np.isfinite(a).all() for a in (kept.coefficients, kept.spread, kept.feature_range)):
+            return kept
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
+        pass  # the remains of a crash, or not ours: learn afresh and replace it
     learnt = learn(exclude=exclude, as_of=as_of)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

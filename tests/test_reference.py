@@ -233,3 +233,35 @@ def test_the_default_reference_class_is_kept_on_disk_and_read_back(tmp_path, mon
     assert again.episodes == ("a", "b") and again.rows == {"a": 3, "b": 4}
     assert again.as_of == "2021-12-31"
     assert first is learnt and list((tmp_path / "forecast").glob("reference-*.npz"))
+
+
+@pytest.mark.parametrize("damage", ["empty", "truncated", "nan"])
+def test_a_damaged_cache_file_is_learnt_afresh_and_replaced(tmp_path, monkeypatch, damage):
+    # What a crash or a flipped byte leaves: a 0-byte file, half a zip file, a NaN coefficient.
+    # A truncated file raised BadZipFile on every run; a NaN one gave a silent NaN projection.
+    from forecast import reference
+
+    learnt = reference.ReferenceClass(
+        np.arange(72.0).reshape(2, 3, 3, 4), ("a", "b"), np.zeros((2, 4)), np.ones((2, 3)),
+        np.zeros((2, 3, 2)), np.full((2, 5), np.nan), {"a": 3, "b": 4}, None,
+    )  # fmt: skip
+    calls = []
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(reference, "learn", lambda exclude, as_of: calls.append(exclude) or learnt)
+    reference.default.__wrapped__(("x",), None)
+    (path,) = (tmp_path / "forecast").glob("reference-*.npz")
+    whole = path.read_bytes()
+    if damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "truncated":
+        path.write_bytes(whole[: len(whole) // 2])
+    else:
+        with np.load(path) as stored:
+            arrays = dict(stored)
+        arrays["coefficients"][0, 0, 0, 0] = np.nan
+        with open(path, "wb") as handle:
+            np.savez(handle, **arrays)
+    again = reference.default.__wrapped__(("x",), None)
+    assert len(calls) == 2  # learnt afresh, not read
+    np.testing.assert_array_equal(again.coefficients, learnt.coefficients)
+    assert path.read_bytes() == whole  # and the good copy is back on disk
