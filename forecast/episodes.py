@@ -20,11 +20,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import _bundled as bundled
 from .data import read_counts, select_series
 from .errors import DataError, DataWarning
 from .revisions import cumulative_reports
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = bundled.DATA
 EPISODES = DATA / "episodes"
 
 

@@ -25,15 +25,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from . import _bundled as bundled
 from .errors import DataError
 from .formatting import format_count
 
-POPULATIONS = Path(__file__).resolve().parents[1] / "data" / "populations"
+POPULATIONS = bundled.DATA / "populations"
 #: Scopes of a count: what it counts sets its bound.
 SCOPES = ("abroad", "internal", "movements")
 

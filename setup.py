@@ -1,0 +1,34 @@
+"""Build step only: a wheel carries the data the package reads (see forecast/_bundled.py).
+
+Everything else about the project is in pyproject.toml.
+"""
+
+import shutil
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+# The names are forecast._bundled.SHIPPED; read here without importing the package (its
+# dependencies are not installed while it is being built).
+SHIPPED = ("README.md", "episodes", "populations", "ukraine_2022.csv")
+
+
+class BuildWithData(build_py):
+    """`build_py`, then the shipped part of ``data/`` copied into ``forecast/_data/``."""
+
+    def run(self) -> None:
+        super().run()
+        if getattr(self, "editable_mode", False):
+            return  # an editable install reads the checkout's data/ itself
+        source = Path(__file__).resolve().parent / "data"
+        target = Path(self.build_lib) / "forecast" / "_data"
+        for name in SHIPPED:
+            if (source / name).is_dir():
+                shutil.copytree(source / name, target / name, dirs_exist_ok=True)
+            else:
+                target.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source / name, target / name)
+
+
+setup(cmdclass={"build_py": BuildWithData})
