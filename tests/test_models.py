@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import forecast
+from forecast import episodes
 from forecast.models import ARIMA, ETS, MODELS, Ensemble, Naive, crps_from_samples
 from forecast.models.baselines import Mean
 from forecast.testing import SHAPES, check_forecaster
@@ -52,6 +53,7 @@ class _Unseeded(Naive):
     """Draws from the global random state: another answer on every refit."""
 
     name = "unseeded"
+    predicts_cumulative = False  # it draws daily flows
 
     def _predict(self, horizon, draws, rng, X_future):
         return np.random.default_rng().normal(1000, 100, (draws, horizon)).clip(0)
@@ -175,6 +177,17 @@ def test_naive_carries_the_last_flow_forward(ukraine_total):
     flows = forecast.to_flow(known)["value"]
     median = Naive().fit(known).predict(10, draws=4000).frame["median"]
     assert np.diff(median).mean() == pytest.approx(flows.iloc[-1], rel=0.05)
+
+
+def test_naive_on_irregular_reports_is_the_honest_naive():
+    # Burundi 2015: 61,902 registered on 31 May, 80,905 on 1 June (a batch of 19,003 in a day).
+    # The honest naive, as the benchmarks define it, carries 19,003 a day: 650,995 by 1 July.
+    # The random walk summed day by day put the median at 1.2 million.
+    burundi = forecast.as_of(episodes.total("burundi2015"), "2015-06-09")
+    frame = Naive().fit(burundi).predict(30).frame.set_index("date")
+    assert frame.loc["2015-07-01", "median"] == pytest.approx(80_905 + 30 * 19_003, rel=1e-3)
+    assert frame.loc["2015-06-02", "median"] == pytest.approx(80_905 + 19_003, rel=1e-3)
+    assert (frame["lo_80"] < frame["median"]).all() and (frame["median"] < frame["hi_80"]).all()
 
 
 def test_ensemble_weights_follow_skill_and_sum_to_one():
