@@ -8,6 +8,7 @@ Agg explicitly because it only writes files.
 from __future__ import annotations
 
 import functools
+import zlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -32,6 +33,32 @@ if TYPE_CHECKING:
 
 #: Okabe-Ito, readable by the colour-blind and in greyscale print.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+#: One colour per meaning across a report: the scenarios keep theirs on every chart, and no
+#: model or horizon is drawn in a scenario's colour.
+SCENARIO_COLOURS = {"low": PALETTE[0], "central": PALETTE[1], "high": PALETTE[2]}
+#: Each model its own colour whatever else is drawn beside it (not the order it came in).
+MODEL_COLOURS = {
+    "reference": "#CC79A7", "naive": "#D55E00", "ets": "#56B4E9", "arima": "#000000",
+    "ensemble": "#7F3C8D", "gbm": "#8C6D31", "curve": "#999999", "scenario": "#E377C2",
+    "drift": "#17BECF", "mean": "#BCBD22", "seasonal_naive": "#7F7F7F", "local_trend": "#393B79",
+}  # fmt: skip
+#: Earlier forecasts by horizon: shades and markers, not another set of hues.
+HORIZON_STYLES = (("#000000", "o"), ("#6E6E6E", "s"), ("#A8A8A8", "^"))
+
+
+def model_colour(name: str) -> str:
+    """The colour a model is drawn in on every chart (a model the table does not know gets one
+    of theirs by a stable digest of its name, never a scenario's)."""
+    base = name.split("#")[0]
+    if base in MODEL_COLOURS:
+        return MODEL_COLOURS[base]
+    colours = list(MODEL_COLOURS.values())
+    return colours[zlib.crc32(base.encode()) % len(colours)]
+
+
+def series_colour(label: str, by: str) -> str:
+    """A projection's colour for one label: a scenario's own, else its model's."""
+    return SCENARIO_COLOURS.get(label, PALETTE[1]) if by == "scenario" else model_colour(label)
 
 
 def _plain_text(function: Callable[P, R]) -> Callable[P, R]:
@@ -99,7 +126,7 @@ def projection_chart(
     widest, narrowest = max(projection.levels), min(projection.levels)
     shown_ceilings: set[float] = set()
     for label in labels or projection.labels:
-        colour = PALETTE[projection.labels.index(label) % len(PALETTE)]
+        colour = series_colour(label, projection.by)
         rows = projection.frame[projection.frame[projection.by] == label]
         for level, alpha in ((widest, 0.12), (narrowest, 0.25)):
             tag = level_label(level)
@@ -176,8 +203,8 @@ def backtest_chart(scores: pd.DataFrame, ax: Axes | None = None) -> Figure:
         figure, left = _figure_of(ax), ax
         right = None
     table = scores.groupby(["model", "horizon"])["ape"].mean().unstack("model")
-    for index, model in enumerate(table.columns):
-        left.plot(table.index, table[model], marker="o", color=PALETTE[index % len(PALETTE)],
+    for model in table.columns:
+        left.plot(table.index, table[model], marker="o", color=model_colour(model),
                   label=model)  # fmt: skip
     left.set_xticks(list(table.index))  # the horizons scored, not a continuous axis
     left.set_xlabel("horizon (days)")
@@ -192,10 +219,10 @@ def backtest_chart(scores: pd.DataFrame, ax: Axes | None = None) -> Figure:
         # point draws nothing.
         right.plot(truth["target"], truth["actual"], "o-", ms=5, color="#333333", lw=2,
                    label="reported")  # fmt: skip
-        for index, model in enumerate(table.columns):
+        for model in table.columns:
             rows = longest[longest["model"] == model].sort_values("target")
             right.plot(rows["target"], rows["median"], ".", ms=4,
-                       color=PALETTE[index % len(PALETTE)], label=model)  # fmt: skip
+                       color=model_colour(model), label=model)  # fmt: skip
         right.yaxis.set_major_formatter(FuncFormatter(short_count))
         if len(truth) < 3:  # a few points: keep the date axis around them, not years wide
             pad = pd.Timedelta(days=7)
@@ -245,10 +272,10 @@ def forecast_trails(earlier: pd.DataFrame, series: pd.DataFrame, ax: Axes | None
     ax.plot(series["date"], series["value"], color="#333333", lw=1.5, label="reported")
     for index, horizon in enumerate(sorted(earlier["horizon"].unique())):
         rows = earlier[earlier["horizon"] == horizon]
-        colour = PALETTE[index % len(PALETTE)]
+        colour, marker = HORIZON_STYLES[index % len(HORIZON_STYLES)]
         ax.errorbar(rows["target"], rows["median"],
                     yerr=[rows["median"] - rows["lo"], rows["hi"] - rows["median"]],
-                    fmt="o", ms=4, color=colour, capsize=2, lw=1,
+                    fmt=marker, ms=4, color=colour, capsize=2, lw=1,
                     label=f"+{horizon} days: median and 80% interval")  # fmt: skip
     ax.yaxis.set_major_formatter(FuncFormatter(short_count))
     ax.set_ylabel("cumulative persons")

@@ -97,3 +97,33 @@ def test_a_track_record_is_charted_only_with_the_evidence_the_table_ranks_on():
     assert not _enough_to_chart(scores(1)) and not _enough_to_chart(scores(4))
     assert _enough_to_chart(scores(5))
     assert not _enough_to_chart(scores(0))
+
+
+def _colours(figure):
+    from matplotlib.colors import to_hex
+
+    return {
+        line.get_label(): to_hex(line.get_color())
+        for ax in figure.axes
+        for line in ax.get_lines()
+        if not line.get_label().startswith("_")
+    }
+
+
+def test_one_colour_per_meaning_across_a_report():
+    # The scenario chart drew low / central / high in blue / orange / green and the skill chart
+    # the first three models it met in the same three colours.
+    proj = forecast.project(_ukraine("2022-03-15"), horizon=30, draws=300)
+    scenarios = _colours(projection_chart(proj))
+    assert len({scenarios[f"{s} (median)"] for s in ("low", "central", "high")}) == 3
+    dates = pd.to_datetime(["2022-03-14"])
+
+    def skill(models):
+        scores = pd.DataFrame({"model": models, "horizon": 7, "target": dates[0],
+                               "median": 3e6, "actual": 2.9e6, "ape": 3.4})  # fmt: skip
+        return _colours(backtest_chart(scores))
+
+    first, second = skill(["ets", "naive", "reference"]), skill(["reference", "ensemble"])
+    assert first["reference"] == second["reference"]  # a model keeps its colour
+    assert not set(scenarios.values()) & {first[m] for m in ("ets", "naive", "reference")}
+    assert len({first["ets"], first["naive"], first["reference"], second["ensemble"]}) == 4
