@@ -3,15 +3,22 @@
 Everything else about the project is in pyproject.toml.
 """
 
+import ast
 import shutil
 from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-# The names are forecast._bundled.SHIPPED; read here without importing the package (its
-# dependencies are not installed while it is being built).
-SHIPPED = ("README.md", "episodes", "populations", "ukraine_2022.csv")
+
+def _shipped() -> tuple[str, ...]:
+    """forecast._bundled.SHIPPED, read from its source: the package cannot be imported while it
+    is being built (its dependencies are not installed yet)."""
+    source = Path(__file__).resolve().parent / "forecast" / "_bundled.py"
+    for node in ast.parse(source.read_text()).body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "SHIPPED":
+            return tuple(ast.literal_eval(node.value))
+    raise RuntimeError(f"no SHIPPED in {source}")
 
 
 class BuildWithData(build_py):
@@ -23,7 +30,7 @@ class BuildWithData(build_py):
             return  # an editable install reads the checkout's data/ itself
         source = Path(__file__).resolve().parent / "data"
         target = Path(self.build_lib) / "forecast" / "_data"
-        for name in SHIPPED:
+        for name in _shipped():
             if (source / name).is_dir():
                 shutil.copytree(source / name, target / name, dirs_exist_ok=True)
             else:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
 
-#: What a wheel carries, relative to ``data/`` (setup.py copies exactly these).
+#: What a wheel carries, relative to ``data/`` (setup.py reads this line and copies exactly
+#: these).
 SHIPPED = ("README.md", "episodes", "populations", "ukraine_2022.csv")
 
 
