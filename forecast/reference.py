@@ -320,17 +320,19 @@ class ReferenceClass:
     def _limits(
         self, grid: np.ndarray, current: State
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per day of `grid`: the lowest log ratio a draw may take, where compression begins
-        and the highest it may reach.
+        """Per day of `grid` (days 1, 2, ... in order): the lowest log ratio a draw may take,
+        where compression begins and the highest it may reach.
 
-        In the first `SETTLED_DAYS`, no day's start or limit is above a later day's in that
-        month: a total that never falls cannot be allowed more on day 1 than on day 7 (the
-        surge rule, which binds only once the naive growth is large enough, would otherwise
-        leave the first days the looser general range, and a draw kept at its day-1 high would
-        carry it on). Read on a fixed grid of days, so a day's limits do not depend on the
-        horizon asked. Not beyond: over the whole year, the surge rule's reading of a year's
-        naive growth pulled the 90-day limits of onsets down (early +90 median error 29% ->
-        45% in benchmarks/episodes.py).
+        Start and limit never fall from one day to the next: what a crisis could reach by day
+        30 it can have reached by day 90. In the first `SETTLED_DAYS` no day's start or limit
+        is above a later day's in that month either: a total that never falls cannot be
+        allowed more on day 1 than on day 7 (the surge rule, which binds only once the naive
+        growth is large enough, would otherwise leave the first days the looser general range,
+        and a draw kept at its day-1 high would carry it on). Read on a fixed grid of days, and
+        from earlier days only, so a day's limits do not depend on the horizon asked. Later
+        days do not lower earlier ones beyond that month: over the whole year, the surge rule's
+        reading of a year's naive growth pulled the 90-day limits of onsets down (early +90
+        median error 29% -> 45% in benchmarks/episodes.py).
         """
         span = float(SETTLED_DAYS)
         fixed = np.arange(1.0, span + 1.0)
@@ -339,11 +341,16 @@ class ReferenceClass:
         limit_f = np.minimum.accumulate(limit_f[::-1])[::-1]
         low, start, limit = self._raw_limits(grid, current)
         inside = grid <= span
-        return (
-            np.where(inside, np.interp(grid, fixed, low_f), low),
-            np.where(inside, np.interp(grid, fixed, start_f), start),
-            np.where(inside, np.interp(grid, fixed, limit_f), limit),
-        )
+        start = np.where(inside, np.interp(grid, fixed, start_f), start)
+        limit = np.where(inside, np.interp(grid, fixed, limit_f), limit)
+        # Nor may a later day allow less growth than an earlier one: what a crisis could reach
+        # by day 30 it can have reached by day 90. The surge rule, switching on at day 90 when
+        # the naive growth passes its first level, would otherwise cap a stock that may fall
+        # below its own 30-day bound (Burundi 2015 at day 30: the 95% upper bound fell from
+        # 88,000 at +30 to 50,000 at +90; 169,000 were registered).
+        start = np.maximum.accumulate(start)
+        limit = np.maximum.accumulate(limit)
+        return np.where(inside, np.interp(grid, fixed, low_f), low), start, limit
 
     def _raw_limits(
         self, grid: np.ndarray, current: State

@@ -162,3 +162,30 @@ def test_the_models_that_learn_from_past_crises_let_a_stock_fall(model):
     ukraine = forecast.as_of(episodes.total("ukraine2022"), "2022-04-30")
     grows = forecast.forecast(ukraine, model="reference", horizon=30).frame
     assert (grows["lo_95"] >= float(ukraine["value"].iloc[-1]) - 0.5).all()
+
+
+def test_what_a_crisis_could_reach_in_a_month_it_may_still_reach_later():
+    # Burundi 2015 as of 10 May (day 30): 10,323 registered refugees, a stock, so its quantiles
+    # may fall. The surge rule switches on only where the naive growth passes its first level
+    # (by +90 here, not by +30), and it had capped the 95% upper bound at 50,000 at +90 below
+    # the 88,000 it allowed at +30; UNHCR registered 169,370 by early August (data/episodes).
+    burundi = forecast.as_of(episodes.total("burundi2015"), "2015-05-10")
+    central = forecast.project(burundi, horizon=90).frame.query("scenario == 'central'")
+    assert central["hi_95"].iloc[-1] >= central["hi_95"].iloc[29]
+    assert central["hi_80"].iloc[-1] >= central["hi_80"].iloc[29]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(series=shaped_series())
+def test_the_tail_limits_never_fall_from_one_day_to_the_next(series):
+    from forecast.reference import cumulative_reports, monotone, state
+
+    reports = cumulative_reports(series)
+    clean, _ = monotone(reports)
+    days = (reports["date"] - reports["date"].iloc[0]).dt.days.to_numpy(dtype=float)
+    now = state(
+        days, clean, float(reports["value"].iloc[-1]), stock=series["kind"].iloc[0] == "stock"
+    )
+    _, start, limit = for_series(series)._limits(np.arange(1.0, 366.0), now)
+    assert (np.diff(start) >= -1e-12).all() and (np.diff(limit) >= -1e-12).all()
+    assert (start <= limit + 1e-12).all()
