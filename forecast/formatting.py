@@ -81,3 +81,15 @@ def short_date(day: object) -> str:
     """
     stamp = pd.Timestamp(day)
     return f"{stamp.day} {stamp:%b %Y}"
+
+
+def level_label(level: float) -> str:
+    """The label of an interval level in column names: 0.8 -> "80", 0.975 -> "97_5".
+
+    Examples
+    --------
+    >>> level_label(0.8), level_label(0.975)
+    ('80', '97_5')
+    """
+    percent = level * 100
+    return f"{percent:g}".replace(".", "_")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import zlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -19,8 +19,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .formatting import short_count, short_date
-from .projection import level_label
+from .formatting import level_label, short_count, short_date
 
 P = ParamSpec("P")
 R = TypeVar("R", bound="Figure")
@@ -29,7 +28,21 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .projection import Projection
+
+class ProjectionLike(Protocol):
+    """What a chart reads from a projection (`forecast.projection.Projection` has it): the
+    charts depend on this shape, not on the module, so imports run one way."""
+
+    frame: pd.DataFrame
+    observed: pd.DataFrame
+    by: str
+    levels: tuple[float, ...]
+    details: dict[str, dict[str, Any]]
+    series: str
+
+    @property
+    def labels(self) -> list[str]: ...
+
 
 #: Okabe-Ito, readable by the colour-blind and in greyscale print.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -105,7 +118,9 @@ def _date_axis(ax: Axes) -> None:
 
 
 @_plain_text
-def fan_chart(projection: Projection, label: str | None = None, ax: Axes | None = None) -> Figure:
+def fan_chart(
+    projection: ProjectionLike, label: str | None = None, ax: Axes | None = None
+) -> Figure:
     """One projection's fan: reported points, median, 80% and 95% bands, the last report."""
     label = label or ("central" if "central" in projection.labels else projection.labels[0])
     return projection_chart(projection, ax=ax, labels=[label], estimates=())
@@ -113,7 +128,7 @@ def fan_chart(projection: Projection, label: str | None = None, ax: Axes | None 
 
 @_plain_text
 def projection_chart(
-    projection: Projection,
+    projection: ProjectionLike,
     ax: Axes | None = None,
     labels: list[str] | None = None,
     estimates: tuple[tuple[float, str], ...] = (),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .formatting import format_count, three_figures
+from .formatting import format_count, level_label, three_figures
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -31,12 +31,6 @@ def interval_columns(levels: Sequence[float]) -> list[str]:
         label = level_label(level)
         names += [f"lo_{label}", f"hi_{label}"]
     return names
-
-
-def level_label(level: float) -> str:
-    """The label of an interval level in column names: 0.8 -> "80", 0.975 -> "97_5"."""
-    percent = level * 100
-    return f"{percent:g}".replace(".", "_")
 
 
 def summarise_paths(
