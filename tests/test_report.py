@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -151,7 +152,26 @@ def test_allow_stale_marks_every_page(tmp_path):
     assert all("STALE" in page.extract_text() for page in pages)
     # The last figure is of 9 May 2023: the headline's "+7 days" is 1,303 days after it.
     text = " ".join(pages[0].extract_text().split())
-    assert "By 2 December 2026 (7 days; 1,303 days after the last figure)" in text
+    assert "By 2 December 2026 (7 days; 1,303 days after the last figure): no projection" in text
+    # Not read off a line run on for years: every draw had reached the population bound, an
+    # "80% interval 37.7 million to 37.7 million".
+    assert "37.7 million to 37.7 million" not in text
+    assert "No projection for +7, +30 and +90 days after 25 November 2026" in text
+
+
+def test_a_stale_report_projects_only_as_far_as_past_crises_inform(tmp_path):
+    # As of 1 March 2024 the last figure (9 May 2023) is 297 days old: +7 and +30 days land
+    # 304 and 327 days after it, within the 365 days past crises inform; +90 days does not.
+    result = run_report(EXAMPLE, as_of="2024-03-01", out=tmp_path, allow_stale=True)
+    text = " ".join(PdfReader(result.pdf).pages[0].extract_text().split())
+    assert re.search(
+        r"By 8 March 2024 \(7 days; 304 days after the last figure\): [\d.]+ million \(80%", text
+    )
+    assert "By 30 May 2024 (90 days; 387 days after the last figure): no projection" in text
+    assert "No projection for +90 days after 1 March 2024: 387 days after the last figure" in text
+    central = json.loads(result.manifest.read_text())["headline"]["central"]
+    assert sorted(central, key=int) == ["7", "30"]  # no forecast kept that was never made
+    assert all(central[h]["lo"] <= central[h]["median"] <= central[h]["hi"] for h in central)
 
 
 def test_the_pages_speak_to_people_not_to_python(example_report):

@@ -26,10 +26,17 @@ from ..evaluation import backtest, skill_table
 from ..extract import Ceiling, extract_figures, model_inputs
 from ..formatting import long_date, short_count
 from ..projection import Projection, format_count
+from ..reference import HORIZONS
 from ..scenarios import project
 from .config import ReportConfig
 
 log = logging.getLogger("forecast.report")
+
+#: Days after the last figure up to which a report projects: the longest horizon past crises
+#: inform (`forecast.reference.HORIZONS`). A stale report's horizons beyond it are said to be
+#: out of reach instead of read off a line run on for years (every draw at the population
+#: bound, an "80% interval" of zero width).
+MAX_LEAD_DAYS = HORIZONS[-1]
 
 
 @dataclass
@@ -79,6 +86,7 @@ class ReportContent:
                     "hi": h["hi"],
                 }
                 for h in self.headline
+                if h["median"] is not None  # beyond what past crises inform: no forecast kept
             },
             "ceiling": None if self.ceiling is None else self.ceiling.value,
         }
@@ -201,7 +209,16 @@ def build(
 
     figures = _figures(config, report_date)
     ceiling = _ceiling(config, figures, latest_value, latest_date, notes)
-    horizon_days = max(config.horizons) + (pd.Timestamp(report_date) - latest_date).days
+    gap = (pd.Timestamp(report_date) - latest_date).days
+    horizon_days = min(max(config.horizons) + gap, MAX_LEAD_DAYS)
+    beyond = [h for h in config.horizons if h + gap > MAX_LEAD_DAYS]
+    if beyond:
+        notes.append(
+            f"No projection for {_horizon_list(beyond)} after {long_date(report_date)}: "
+            f"{_lead_span(beyond, gap)} after the last figure ({long_date(latest_date)}), "
+            f"beyond the {MAX_LEAD_DAYS} days past crises inform. The chart shows the "
+            f"{horizon_days} days after the last figure."
+        )
     projection = project(
         series,
         horizon=max(horizon_days, 1),
@@ -283,6 +300,19 @@ def _ceiling(config, figures, latest_value, latest_date, notes) -> Ceiling | Non
     return ceiling
 
 
+def _horizon_list(horizons: list[int]) -> str:
+    """ "+7, +30 and +90 days"."""
+    named = [f"+{h}" for h in horizons]
+    joined = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    return f"{joined} days"
+
+
+def _lead_span(horizons: list[int], gap: int) -> str:
+    """ "1,311 days" or "1,311-1,394 days": how far after the last figure `horizons` land."""
+    first, last = min(horizons) + gap, max(horizons) + gap
+    return f"{first:,} days" if first == last else f"{first:,}-{last:,} days"
+
+
 def _headline(projection: Projection, report_date: dt.date, horizons) -> list[dict[str, Any]]:
     label = "central" if "central" in projection.labels else projection.labels[0]
     rows = projection.frame[projection.frame["scenario"] == label].set_index("date")
@@ -290,7 +320,6 @@ def _headline(projection: Projection, report_date: dt.date, horizons) -> list[di
     last = pd.Timestamp(projection.observed["date"].max())
     for horizon in horizons:
         date = pd.Timestamp(report_date) + pd.Timedelta(days=horizon)
-        row = rows.loc[date]
         ahead = int((date - last).days)
         # A stale report's "+7 days" is 7 days after its date, not after the last figure.
         span = (
@@ -298,6 +327,20 @@ def _headline(projection: Projection, report_date: dt.date, horizons) -> list[di
             if ahead == horizon
             else (f"{horizon} days; {ahead:,} days after the last figure")
         )
+        if date not in rows.index:
+            headline.append(
+                {
+                    "horizon": horizon,
+                    "date": f"{date:%Y-%m-%d}",
+                    "median": None,
+                    "sentence": (
+                        f"By {long_date(date)} ({span}): no projection, beyond the "
+                        f"{MAX_LEAD_DAYS} days after a report that past crises inform"
+                    ),
+                }
+            )
+            continue
+        row = rows.loc[date]
         headline.append(
             {
                 "horizon": horizon,
@@ -321,7 +364,11 @@ def _scenarios(projection: Projection, report_date: dt.date, horizons) -> list[d
         rows = projection.frame[projection.frame["scenario"] == label].set_index("date")
         values = []
         for horizon in horizons:
-            row = rows.loc[pd.Timestamp(report_date) + pd.Timedelta(days=horizon)]
+            date = pd.Timestamp(report_date) + pd.Timedelta(days=horizon)
+            if date not in rows.index:
+                values.append("not projected")
+                continue
+            row = rows.loc[date]
             values.append(
                 f"{short_count(row['median'])} "
                 f"({short_count(row['lo_80'])}-{short_count(row['hi_80'])})"
