@@ -7,6 +7,7 @@ refuse the same absurd request with the same words, before any work starts.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 
@@ -18,6 +19,9 @@ from .errors import DataError
 #: Longest horizon any forecast may ask for: ten years of days. Beyond it no method here has
 #: anything to say, and dates past 2262 do not exist for pandas.
 MAX_HORIZON = 3650
+#: The first and last day a date may be: the whole days of pandas' nanosecond timestamps, which
+#: every series and frame holds.
+FIRST_DAY, LAST_DAY = dt.date(1677, 9, 22), dt.date(2262, 4, 11)
 #: Most persons a count may hold (the world's population is about 8.2 billion).
 MAX_PLAUSIBLE = 1e10
 #: Most Monte Carlo draws one request may ask for (memory: draws x horizon floats).
@@ -181,7 +185,7 @@ def iso_timestamp(value: object, name: str = "date") -> pd.Timestamp:
             raise DataError(f"{name}: not a date: {value!r}; expected YYYY-MM-DD") from None
         if pd.isna(stamp):
             raise DataError(f"{name}: not a date: {value!r}; expected YYYY-MM-DD")
-        return stamp
+        return _representable(stamp, value, name)
     text = value.strip()
     if not _ISO.fullmatch(text):
         both = _DAY_MONTH.fullmatch(text)
@@ -203,6 +207,20 @@ def iso_timestamp(value: object, name: str = "date") -> pd.Timestamp:
             raise DataError(f"{name}: {value!r} is ambiguous; write the date as YYYY-MM-DD{hint}")
         raise DataError(f"{name}: {value!r} is not a date written YYYY-MM-DD (e.g. 2022-03-05)")
     try:
-        return pd.Timestamp(text)
+        stamp = pd.Timestamp(text)
     except ValueError:
         raise DataError(f"{name}: {value!r} is not a real date (YYYY-MM-DD)") from None
+    return _representable(stamp, value, name)
+
+
+def _representable(stamp: pd.Timestamp, value: object, name: str) -> pd.Timestamp:
+    """`stamp`, refused when outside the days every series and frame can hold (`FIRST_DAY`
+    to `LAST_DAY`): a year 1 or 9999 would otherwise fail deep inside a forecast."""
+    day = stamp.date()
+    if not FIRST_DAY <= day <= LAST_DAY:
+        shown = value.isoformat() if isinstance(value, dt.date) else repr(value)
+        raise DataError(
+            f"{name}: {shown} is outside the dates this toolkit handles "
+            f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
+        )
+    return stamp

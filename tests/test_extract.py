@@ -251,3 +251,23 @@ def test_a_grouped_count_is_read_as_written(value, style):
     written = f"{value:,}".replace(",", style)
     figures = forecast.extract_figures(f"In all, {written} people fled.", published="2024-01-10")
     assert figures["value"].tolist() == [float(value)]
+
+
+def test_a_date_no_report_can_carry_leaves_the_figure_undated():
+    # "12 March 1600" and "3000000 days into" raised pandas' OutOfBoundsDatetime and Python's
+    # OverflowError; the figure keeps no date rather than the publication's, which it is not.
+    for text in (
+        "During the siege of 12 March 1600, 5,000 people fled the city.",
+        "3000000 days into the war, 200,000 people have fled to Poland.",
+    ):
+        rows = forecast.extract_figures(text, published="2022-03-01", event_start="2022-02-24")
+        assert len(rows) == 1 and pd.isna(rows["date"].iloc[0]), text
+        assert rows["date_rule"].iloc[0] == "out_of_range"
+
+
+@pytest.mark.parametrize(
+    ("key", "day"), [("published", "0001-01-01"), ("event_start", "9999-12-31")]
+)
+def test_a_publication_or_start_date_no_series_can_hold_is_refused(key, day):
+    with pytest.raises(forecast.DataError, match=f"{key}: '{day}' is outside the dates"):
+        forecast.extract_figures("More than 500,000 people have fled.", **{key: day})

@@ -318,6 +318,47 @@ def test_bad_configs_exit_2_naming_the_key(tmp_path, capsys, change, named):
     assert named in error and "crisis.toml" in error
 
 
+@pytest.mark.parametrize(
+    ("section", "named"),
+    [
+        ('\n[[documents]]\npath = "doc.txt"\npublished = 0001-01-01\n', "documents.published"),
+        ('\n[crisis]\nname = "Test"\nevent_start = 9999-12-31\n', "crisis.event_start"),
+    ],
+)
+def test_a_date_no_series_can_hold_exits_2_naming_the_key(tmp_path, capsys, section, named):
+    # The year 1 and the year 9999 are valid TOML dates; they failed inside pandas (exit 1, a
+    # traceback) instead of being refused where the user wrote them.
+    (tmp_path / "doc.txt").write_text("More than 500,000 people have fled.\n")
+    text = GOOD.replace('[crisis]\nname = "Test"\n', "") if "crisis" in section else GOOD
+    path = _config(tmp_path, text + section)
+    assert main(["report", str(path), "--as-of", "2022-03-15", "--out", str(tmp_path)]) == 2
+    error = " ".join(capsys.readouterr().err.split())
+    assert named in error and "crisis.toml" in error
+    assert "outside the dates this toolkit handles (1677-09-22 to 2262-04-11)" in error
+    assert "Traceback" not in error
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (
+            b"More than 500\xa0000 people have fled \x96 UNHCR.\n",
+            "line 1: bytes that are not valid utf-8",
+        ),  # cp1252
+        (b"%PDF-1.7\n%\xf0\x9f\x96\xa4\n5 0 obj\n\x00\x01stream", "line 4: a NUL byte"),
+    ],
+)
+def test_a_document_that_is_not_utf8_text_exits_2_naming_it(tmp_path, capsys, body, said):
+    (tmp_path / "doc.txt").write_bytes(body)
+    section = '\n[[documents]]\npath = "doc.txt"\npublished = 2022-03-01\n'
+    path = _config(tmp_path, GOOD + section)
+    assert main(["report", str(path), "--as-of", "2022-03-15", "--out", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert "doc.txt" in error and said in error
+    assert len(error) < 500  # the error, not the document's bytes
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
 def test_missing_data_file_and_missing_key_exit_2(tmp_path, capsys):
     path = _config(tmp_path, GOOD.replace("ukraine_2022.csv", "nope.csv"))
     assert main(["report", str(path), "--out", str(tmp_path)]) == 2

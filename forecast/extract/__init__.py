@@ -46,7 +46,9 @@ Date
     ``since``); "from A to B" after a verb of change gives A no date (rule ``earlier``);
     "yesterday"/"today"; with
     ``event_start``, "four days into" is event_start + 4 days and "its fifth day" is
-    event_start + 4 days (rule ``event_day``). The rule used is in ``date_rule``.
+    event_start + 4 days (rule ``event_day``). A date no report can carry ("the siege of 12
+    March 1600", before 1677 or after 2262) leaves the figure without one (rule
+    ``out_of_range``). The rule used is in ``date_rule``.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from ..checks import FIRST_DAY, LAST_DAY
 from .numbers import MONTHS, UNITS, Number
 
 _ABBREVIATIONS = {
@@ -604,7 +605,9 @@ _DATES = re.compile(
 @dataclass(frozen=True)
 class DateMention:
     position: int
-    date: dt.date
+    #: None: a date the text names but no report can carry (before 1677 or after 2262, the
+    #: range of a pandas timestamp: "the siege of 12 March 1600", "3000000 days into").
+    date: dt.date | None
     rule: str
 
 
@@ -617,8 +620,10 @@ def date_mentions(
         resolved = _resolve(match, published, event_start)
         if resolved is not None:
             day, rule = resolved
-            if rule != "since" and _SINCE.search(
-                sentence, max(0, match.start() - 50), match.start()
+            if (
+                day is not None
+                and rule != "since"
+                and _SINCE.search(sentence, max(0, match.start() - 50), match.start())
             ):
                 rule = "since"  # "since fighting began on 16 November": where a total runs from
             found.append(DateMention(match.start(), day, rule))
@@ -629,6 +634,24 @@ _SINCE = re.compile(r"\b(?:since|from)\b(?:\s+(?!\d)[\w'-]+){0,4}?\s*$", re.I)
 
 
 def _resolve(
+    match: re.Match[str], published: dt.date | None, event_start: dt.date | None
+) -> tuple[dt.date | None, str] | None:
+    """The date and rule of one date expression; the date None where it lies outside what a
+    report can carry (`forecast.checks.FIRST_DAY` to `LAST_DAY`), so the figure beside it gets
+    no date rather than the publication's."""
+    try:
+        resolved = _resolve_any(match, published, event_start)
+    except OverflowError:  # "3000000 days into the war": past the year 9999
+        return None, "out_of_range"
+    if resolved is None:
+        return None
+    day, rule = resolved
+    if not FIRST_DAY <= day <= LAST_DAY:
+        return None, "out_of_range"
+    return day, rule
+
+
+def _resolve_any(
     match: re.Match[str], published: dt.date | None, event_start: dt.date | None
 ) -> tuple[dt.date, str] | None:
     g = match.groupdict()
@@ -686,4 +709,6 @@ def date_for(
         return published, "published" if published else "unknown", None
     if chosen.rule == "since":
         return published, "since", chosen.date
+    if chosen.date is None:
+        return None, chosen.rule, None
     return chosen.date, chosen.rule, None

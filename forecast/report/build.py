@@ -20,6 +20,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..data import as_of, read_counts
+from ..data.readers import load_input
 from ..data.transform import no_such, select_series, to_cumulative
 from ..errors import DataError, DataWarning, ModelError, ScenarioError
 from ..evaluation import backtest, skill_table
@@ -267,7 +268,9 @@ def _figures(config: ReportConfig, report_date: dt.date) -> pd.DataFrame:
     for document in config.documents:
         if document.published > report_date:
             continue
-        text = document.path.read_text(encoding="utf-8")
+        # The data files' reader: a document in another encoding, a PDF or a FIFO is refused
+        # naming the file and line, never a traceback holding the whole file.
+        text = load_input(document.path, "utf-8").text
         frames.append(
             extract_figures(
                 text,

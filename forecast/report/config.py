@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from ..checks import MAX_HORIZON
+from ..checks import FIRST_DAY, LAST_DAY, MAX_HORIZON
 from ..curves import CURVES
 from ..errors import DataError, ScenarioError
 from ..models import MODELS
@@ -106,6 +106,19 @@ class ReportConfig:
 
 
 Days = Annotated[int, Field(gt=0, le=MAX_HORIZON)]
+
+
+def _within_range(day: dt.date) -> dt.date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(
+            f"{day.isoformat()} is outside the dates this toolkit handles "
+            f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
+        )
+    return day
+
+
+#: A date a series can hold (the year 1 or 9999 would fail deep inside a run).
+Day = Annotated[dt.date, AfterValidator(_within_range)]
 if TYPE_CHECKING:  # built from the registries at run time, which a type checker cannot read
     CurveName = str
     ModelName = str
@@ -121,7 +134,7 @@ class _Section(BaseModel):
 class _Crisis(_Section):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     slug: str | None = None
-    event_start: dt.date | None = None
+    event_start: Day | None = None
     origin: str = ""
 
 
@@ -137,7 +150,7 @@ class _Data(_Section):
 
 class _Document(_Section):
     path: str
-    published: dt.date
+    published: Day
 
 
 class _Projection(_Section):
@@ -200,6 +213,10 @@ def _config_error(exc: ValidationError, where: str) -> ConfigError:
         )
     if error["type"] == "missing":
         return ConfigError(f"missing {key}", path=where, key=key)
+    if error["type"] == "value_error":  # one of our checks: its own words say what is wrong
+        return ConfigError(
+            str(error["ctx"]["error"]), path=where, key=key, value=error.get("input")
+        )
     advice = _HINTS.get(key) or _HINTS.get(".".join(location[:1]))
     message = (
         error["msg"]
