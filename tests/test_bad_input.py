@@ -121,6 +121,32 @@ def test_binary_file_is_refused(write):
         forecast.read_counts(write(b"date,value\n\x00\x01\x02"))
 
 
+def test_utf16_text_is_read_when_its_encoding_is_given(write):
+    # Every other byte of UTF-16 is NUL: the binary check refused it even with the encoding
+    # named. A NUL character in the decoded text is still refused.
+    body = HEADER + GOOD + "2022-03-02,Ukraine,Poland,9,cumulative_crossings,UNHCR\n"
+    counts = forecast.read_counts(write(body.encode("utf-16")), encoding="utf-16")
+    assert counts["value"].tolist() == [
+        *forecast.read_counts(write(HEADER + GOOD))["value"].tolist(),
+        9.0,
+    ]
+    with pytest.raises(forecast.DataError, match="line 2: a NUL character") as caught:
+        forecast.read_counts(write((HEADER + "\x00" + GOOD).encode("utf-16")), encoding="utf-16")
+    assert caught.value.line == 2
+
+
+def test_a_json_count_of_thousands_of_digits_is_refused_naming_its_line(write):
+    # Python refuses to convert an integer of more than 4,300 digits (ValueError from inside
+    # the JSON parser, which every live run hit again).
+    body = (
+        '{"data": {"timeseries": [{"data_date": "2022-03-01", "individuals": 5},\n'
+        '{"data_date": "2022-03-02", "individuals": ' + "9" * 5000 + "}]}}"
+    )
+    with pytest.raises(forecast.DataError, match=r"individuals.*not finite") as caught:
+        forecast.read_counts(write(body, "portal.json"))
+    assert caught.value.line == 2
+
+
 def test_ragged_row_names_its_line(write):
     err = _error(write, "2022-03-02,Ukraine,Poland,5,cumulative_crossings,UNHCR,extra\n")
     assert err.line == 3

@@ -6,6 +6,7 @@ text until validation means one set of checks, and one error format, for every i
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -133,9 +134,16 @@ def load_input(
         "".encode(encoding)
     except LookupError:
         raise DataError(f"unknown encoding {encoding!r}", path=name) from None
-    if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig"):
+    codec = codecs.lookup(encoding).name
+    if codec in ("utf-8", "utf-8-sig"):
         raw = raw.removeprefix(b"\xef\xbb\xbf")
-    if b"\x00" in raw:
+    if codec.startswith(("utf-16", "utf-32")):
+        # Every other byte of UTF-16 text is NUL: look for NUL characters once decoded.
+        text = decode(raw, encoding, name)
+        if "\x00" in text:
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            raise DataError("a NUL character: this is not a text file", path=name, line=line)
+    elif b"\x00" in raw:
         line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
         raise DataError("a NUL byte: this is not a text file", path=name, line=line)
     if not re.search(rb"\S", raw):
@@ -579,11 +587,18 @@ def _hxl_kind(tag: str) -> str:
     return "stock"
 
 
+def _json_int(digits: str) -> int | float:
+    """A JSON integer: exact up to 18 digits, else a float (``inf`` past about 308)."""
+    return int(digits) if len(digits) <= 18 else float(digits)
+
+
 def read_unhcr_json(source: Input) -> RawTable:
     """UNHCR Operational Data Portal time series: `{"data": {"timeseries": [...]}}`."""
     text, name = source.text, source.name
     try:
-        document = json.loads(text)
+        # An integer of thousands of digits is read as a float (infinite), which the checks of
+        # every value then refuse naming its row, instead of Python's int-size ValueError.
+        document = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise DataError(
             f"not valid JSON ({exc.msg}, column {exc.colno})", path=name, line=exc.lineno
