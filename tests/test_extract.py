@@ -271,3 +271,20 @@ def test_a_date_no_report_can_carry_leaves_the_figure_undated():
 def test_a_publication_or_start_date_no_series_can_hold_is_refused(key, day):
     with pytest.raises(forecast.DataError, match=f"{key}: '{day}' is outside the dates"):
         forecast.extract_figures("More than 500,000 people have fled.", **{key: day})
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # Written for this test in the style of IOM DTM "quick figures" (a real report of 21
+        # April 2015 gave 45 "relocation" figures and 34 "people" for its sites).
+        ("Field teams counted 8,400 displaced households in 37 collective sites.", [8_400]),
+        ("22 of 60 assessed camps reported shortages of clean water.", []),
+        ("The storm destroyed 1,900 homes and displaced 7,500 people.", [7_500]),
+        ("Nearly 3,000 people were sheltering in 14 schools and two churches.", [3_000]),
+        ("Of the 9,000 displaced families, 2,100 families live in 12 sites.", [9_000, 2_100]),
+    ],
+)
+def test_places_and_things_after_a_number_are_not_counts_of_people(text, values):
+    rows = forecast.extract_figures(text, published="2024-09-12")
+    assert rows["value"].tolist() == values

@@ -242,6 +242,9 @@ def _as_date(value: str | dt.date | None, name: str) -> dt.date | None:
     return iso_timestamp(value, name).date()
 
 
+_OF_NEXT = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+)?", re.I)
+
+
 def _figures_in(sentence, offset, published, event_start, source, percentages):
     # Two numbers per figure at most (a range), one more to know the sentence is crowded.
     numbers = find_numbers(sentence, limit=2 * MAX_FIGURES_PER_SENTENCE + 2)
@@ -260,6 +263,16 @@ def _figures_in(sentence, offset, published, event_start, source, percentages):
         previous_end = (before[1] or before[0]).end if before else 0
         next_start = pairs[index + 1][0].start if index + 1 < len(pairs) else len(sentence)
         found_unit = unit(sentence[end:next_start])
+        if (
+            found_unit is not None
+            and index + 1 < len(pairs)
+            and _OF_NEXT.fullmatch(sentence, end, next_start)
+        ):
+            # "34 of 45 assessed sites": a part of the next figure counts what it counts.
+            after = pairs[index + 1][1] or pairs[index + 1][0]
+            following_start = pairs[index + 2][0].start if index + 2 < len(pairs) else None
+            if unit(sentence[after.end : following_start]) is None:
+                continue
         if found_unit is None:
             continue
         counted = found_unit in COUNTED.values()

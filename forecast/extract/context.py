@@ -243,6 +243,19 @@ NOT_COUNTED = {
     "hryvnias", "hryvnia", "times", "percent", "degrees", "votes", "seats", "rounds", "round",
     "points", "pages", "of",
 }  # fmt: skip
+#: Places and things a number may count in a report on displacement ("45 relocation sites",
+#: "34 of 45 assessed sites", "1,200 homes destroyed"): the head of the noun phrase after a
+#: number, when one of these, makes it no count of people.
+THINGS = {
+    "sites", "site", "camps", "camp", "schools", "school", "districts", "district", "provinces",
+    "province", "villages", "village", "towns", "town", "cities", "city", "centres", "centers",
+    "centre", "center", "shelters", "buildings", "building", "houses", "house", "homes", "home",
+    "settlements", "settlement", "locations", "location", "localities", "communities",
+    "municipalities", "regions", "countries", "hospitals", "clinics", "facilities", "trucks",
+    "tents", "kits", "boats", "vehicles", "flights", "convoys", "partners", "organizations",
+    "organisations", "agencies", "teams", "assessments", "reports", "projects", "wells",
+    "latrines", "hectares", "acres", "bridges", "roads", "cases", "checkpoints", "crossings",
+}  # fmt: skip
 _FILLERS = {
     "more", "other", "small", "additional", "new", "further", "young", "elderly", "local",
     "displaced", "internally", "registered", "recorded", "estimated", "innocent", "foreign",
@@ -263,6 +276,8 @@ def unit(after: str) -> str | None:
     and None when they name something that is not a count of people or strikes ("four days").
     """
     words = re.findall(r"[A-Za-z\u00c0-\u024f][\w'-]*", after[:80])
+    if _names_a_thing(words[:4]):
+        return None
     for position, word in enumerate(words[:4]):
         lowered = word.lower()
         if lowered in COUNTED:
@@ -283,6 +298,21 @@ def unit(after: str) -> str | None:
             return ""
         return None if lowered in NOT_COUNTED else (lowered if position == 0 else "")
     return ""
+
+
+def _names_a_thing(words: list[str]) -> bool:
+    """Whether the noun phrase starting `words` (up to its first verb, preposition or name)
+    is headed by a place or thing (`THINGS`) before any counted noun: "relocation sites",
+    "of assessed sites", not "displaced families in 45 sites"."""
+    for word in words:
+        lowered = word.lower()
+        if lowered in COUNTED:
+            return False
+        if lowered in THINGS:
+            return True
+        if lowered in _IMPLICIT - {"of"} or word[0].isupper():
+            return False
+    return False
 
 
 def subject(sentence: str, number: Number, previous_end: int, next_start: int, unit_: str) -> str:
