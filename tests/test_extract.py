@@ -283,8 +283,19 @@ def test_a_publication_or_start_date_no_series_can_hold_is_refused(key, day):
         ("The storm destroyed 1,900 homes and displaced 7,500 people.", [7_500]),
         ("Nearly 3,000 people were sheltering in 14 schools and two churches.", [3_000]),
         ("Of the 9,000 displaced families, 2,100 families live in 12 sites.", [9_000, 2_100]),
+        # In the style of UN briefings on Haiti (real ones of 2022-2025 gave meals, incidents,
+        # a share's base and a count of sites as people).
+        ("WFP served more than 50,000 hot meals to some 9,000 people at three sites.", [9_000]),
+        ("Partners recorded 15 incidents affecting aid convoys since March.", []),
+        ("Nearly eight out of ten displaced people live with host families.", []),
+        ("The number of these sites nearly doubled between March and April, from 119 to 228.", []),
     ],
 )
 def test_places_and_things_after_a_number_are_not_counts_of_people(text, values):
     rows = forecast.extract_figures(text, published="2024-09-12")
     assert rows["value"].tolist() == values
+
+
+def test_displacements_counted_are_displaced():
+    rows = forecast.extract_figures("Surveys found 113,000 displacements across the country.")
+    assert rows["subject"].tolist() == ["displaced"]

@@ -63,6 +63,7 @@ from ..checks import iso_timestamp
 from ..errors import DataWarning
 from .context import (
     COUNTED,
+    THINGS,
     attribution,
     bounds,
     clause,
@@ -242,6 +243,17 @@ def _as_date(value: str | dt.date | None, name: str) -> dt.date | None:
     return iso_timestamp(value, name).date()
 
 
+_NUMBER_OF = re.compile(r"\bnumbers?\s+of\s+(?:(?:the|these|those|such|new)\s+)?([a-z]+)", re.I)
+
+
+def _number_of_things(before: str) -> bool:
+    """Whether the words before a figure with no noun after it say what it counts is a place
+    or thing ("the number of these sites nearly doubled, from 119 to 228")."""
+    named = _NUMBER_OF.findall(before)
+    return bool(named) and named[-1].lower() in THINGS
+
+
+_SHARE_OF = re.compile(r"\b(?:out\s+of|in\s+every|in)\s+$", re.I)
 _OF_NEXT = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+)?", re.I)
 
 
@@ -262,6 +274,10 @@ def _figures_in(sentence, offset, published, event_start, source, percentages):
         before = pairs[index - 1] if index else None
         previous_end = (before[1] or before[0]).end if before else 0
         next_start = pairs[index + 1][0].start if index + 1 < len(pairs) else len(sentence)
+        if _SHARE_OF.search(sentence, max(0, number.start - 12), number.start) and (
+            number.value in (10, 100, 1000)
+        ):
+            continue  # "eight out of ten displaced people": a share's base, not a count
         found_unit = unit(sentence[end:next_start])
         if (
             found_unit is not None
@@ -275,6 +291,8 @@ def _figures_in(sentence, offset, published, event_start, source, percentages):
                 continue
         if found_unit is None:
             continue
+        if found_unit == "" and _number_of_things(sentence[previous_end : number.start]):
+            continue  # "the number of these sites ... from 119 to 228": sites, not people
         counted = found_unit in COUNTED.values()
         if number.is_words and not number.has_scale and number.value < 12 and not counted:
             continue  # "two small towns", "one of the": words for small numbers need a noun

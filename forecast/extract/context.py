@@ -213,7 +213,7 @@ _SUBJECTS = (
      r"|cross(?:ed|es|ing)? (?:the border|borders|into)|neighbou?ring countries|abroad"
      r"|(?:fled|flee|fleeing) (?:to|into|across) (?:neighbou?ring|other) countr\w*"
      r"|(?:left|leave|leaving) (?:the|their) country"),
-    ("displaced", r"displaced|displace|displacement|fled|flee|fleeing|flight|evacuated"
+    ("displaced", r"displaced|displace|displacements?|fled|flee|fleeing|flight|evacuated"
      r"|evacuees?|IDPs?|homeless|uprooted|left their homes|forced from their homes"
      r"|on the move"),
     ("strikes", r"missiles?|rockets?|strikes?|airstrikes?|air strikes|shells|bombs?|drones?"),
@@ -255,6 +255,7 @@ THINGS = {
     "tents", "kits", "boats", "vehicles", "flights", "convoys", "partners", "organizations",
     "organisations", "agencies", "teams", "assessments", "reports", "projects", "wells",
     "latrines", "hectares", "acres", "bridges", "roads", "cases", "checkpoints", "crossings",
+    "meals", "rations", "incidents", "litres", "liters", "doses",
 }  # fmt: skip
 _FILLERS = {
     "more", "other", "small", "additional", "new", "further", "young", "elderly", "local",
