@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .formatting import format_count
+
 __all__ = ["Ceiling"]
 
 
@@ -19,9 +21,8 @@ class Ceiling:
 
     Examples
     --------
-    >>> Ceiling(7e6, "might eventually displace up to seven million people", "EU",
-    ...         "seed.txt").describe()
-    "ceiling: EU upper estimate, 7,000,000, 'might eventually displace up to seven million people'"
+    >>> Ceiling(7e6, "might displace up to seven million", "EU", "seed.txt").describe()
+    "ceiling: EU upper estimate, 7.0 million, 'might displace up to seven million'"
     """
 
     value: float
@@ -39,4 +40,5 @@ class Ceiling:
         )
 
     def describe(self) -> str:
-        return f"ceiling: {self.label}, {self.value:,.0f}, '{self.quote}'"
+        # The one formatter of counts, so a page says "7.0 million" wherever it names this.
+        return f"ceiling: {self.label}, {format_count(self.value)}, '{self.quote}'"

@@ -108,7 +108,7 @@ def test_seed_feeds_the_models_a_count_and_a_ceiling(seed):
     assert observation.date == pd.Timestamp("2022-02-28")
     assert inputs.ceiling.value == 7_000_000
     assert inputs.ceiling.describe() == (
-        "ceiling: EU upper estimate, 7,000,000, "
+        "ceiling: EU upper estimate, 7.0 million, "
         "'might eventually displace up to seven million people'"
     )
 
