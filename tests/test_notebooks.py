@@ -60,11 +60,26 @@ def test_notebook_runs_top_to_bottom(path, tmp_path):
             as_text = [o for o in cell.outputs if "<Figure size" in str(o.get("data", {}))
                        and "image/png" not in o.get("data", {})]  # fmt: skip
             assert not as_text, f"{path.name}: a figure shown as text by {cell.source!r}"
+            images = [
+                o["data"]["image/png"] for o in cell.outputs if "image/png" in o.get("data", {})
+            ]
+            # A cell that returns a figure pyplot already shows draws it twice.
+            assert len(images) == len(set(images)), (
+                f"{path.name}: a chart shown twice by {cell.source!r}"
+            )
 
 
 #: Text each notebook must print (its headline sentence), where it prints one.
 HEADLINES = {"01-quickstart.ipynb": " by 2022-04-14 (80%: "}
-CHART_CALLS = (".plot(", "backtest_chart(", "explore_scenarios(", "Image(", "figure\n", "plot()")
+CHART_CALLS = (
+    ".plot(",
+    "backtest_chart(",
+    "explore_scenarios(",
+    "Image(",
+    "figure\n",
+    "plot()",
+    "plt.show()",
+)
 
 
 def _has_widgets() -> bool:
