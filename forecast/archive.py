@@ -195,7 +195,17 @@ class Archive:
                     "f.retrieved FROM latest l JOIN figures f ON f.id = l.figure_id",
                     connection,
                 )
-                new = _changes(incoming, latest.drop(columns="retrieved"))
+                # Compared with the vintage in force when these figures were retrieved: a
+                # backfill equal to a later vintage is still news for the days before it.
+                in_force = pd.read_sql_query(
+                    "SELECT date, origin, destination, measure, source, value, kind FROM ("
+                    "SELECT f.*, ROW_NUMBER() OVER (PARTITION BY date, origin, destination, "
+                    "measure, source ORDER BY retrieved DESC, id DESC) AS rank FROM figures f "
+                    "WHERE retrieved <= ?) WHERE rank = 1",
+                    connection,
+                    params=(stamp,),
+                )
+                new = _changes(incoming, in_force)
                 if not new.empty:
                     new = new.assign(retrieved=stamp)
                     cursor = connection.execute("SELECT COALESCE(MAX(id), 0) FROM figures")

@@ -62,6 +62,19 @@ def test_a_value_that_flips_back_is_recorded_each_time(tmp_path):
     assert archive.counts(as_of="2022-03-04")["value"].tolist() == [100.0, 210.0]
 
 
+def test_a_backfill_equal_to_a_later_vintage_is_kept_for_the_days_before_it(tmp_path):
+    # Retrieved on 5 March, then a copy retrieved on 2 March is added (a backfill from an old
+    # download): the same values, but as of 3 March the archive did know them. It was dropped
+    # as "unchanged" against the latest vintage, so an as-of view of 3 March was empty.
+    archive = forecast.Archive(tmp_path / "a.sqlite")
+    archive.add(_counts([100, 200]), retrieved="2022-03-05")
+    assert archive.add(_counts([100, 200]), retrieved="2022-03-02") == 2
+    assert archive.counts(as_of="2022-03-03")["value"].tolist() == [100.0, 200.0]
+    assert archive.counts()["value"].tolist() == [100.0, 200.0]
+    # Equal to what was in force when it was retrieved, a backfill is still nothing new.
+    assert archive.add(_counts([100, 200]), retrieved="2022-03-03") == 0
+
+
 def test_as_of_before_anything_was_retrieved_is_empty(tmp_path):
     archive = forecast.Archive(tmp_path / "a.sqlite")
     archive.add(_counts([1, 2]), retrieved="2022-03-03T12:00:00")
