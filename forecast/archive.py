@@ -156,7 +156,18 @@ class Archive:
             connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
             return connection
         except sqlite3.OperationalError:
-            # A WAL archive in a folder we cannot write: read it as a file that will not change.
+            # A WAL archive in a folder we cannot write: read it as a file that will not change,
+            # unless writes wait in its log, which reading it so would silently miss.
+            wal = self.path.with_name(self.path.name + "-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise DataError(
+                    f"the archive cannot be opened read-only here and {wal.name} holds "
+                    f"{wal.stat().st_size:,} bytes of writes not yet merged into it: reading "
+                    "it now would miss them. Open it once where its folder can be written "
+                    "(any forecast archive command does), or copy the archive with its -wal "
+                    "file to a folder you can write",
+                    path=str(self.path),
+                ) from None
             return sqlite3.connect(f"{self.path.resolve().as_uri()}?immutable=1", uri=True)
 
     def add(self, counts: pd.DataFrame, *, retrieved: str | datetime | None = None) -> int:

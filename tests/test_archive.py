@@ -75,6 +75,31 @@ def test_a_backfill_equal_to_a_later_vintage_is_kept_for_the_days_before_it(tmp_
     assert archive.add(_counts([100, 200]), retrieved="2022-03-03") == 0
 
 
+def test_a_read_only_archive_with_unmerged_writes_is_refused_not_read_stale(tmp_path, monkeypatch):
+    # A writer holds the archive open (its last writes still in the -wal file) and the folder
+    # cannot be written by this reader: SQLite's read-only mode fails, and the fallback read
+    # the main file as immutable, seeing 100 where the writer had committed 500.
+    path = tmp_path / "a.sqlite"
+    forecast.Archive(path).add(_counts([100, 200]), retrieved="2022-03-03")
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("UPDATE figures SET value = 500 WHERE value = 100")
+    assert (tmp_path / "a.sqlite-wal").stat().st_size > 0
+    connect = sqlite3.connect
+
+    def no_read_only(target, *args, **kwargs):  # what a folder we cannot write does
+        if "mode=ro" in str(target):
+            raise sqlite3.OperationalError("unable to open database file")
+        return connect(target, *args, **kwargs)
+
+    monkeypatch.setattr("forecast.archive.sqlite3.connect", no_read_only)
+    with pytest.raises(forecast.DataError, match=r"a\.sqlite-wal holds .* not yet merged"):
+        forecast.Archive(path).counts()
+    writer.close()  # the last connection merges the log: then the fallback reads it whole
+    assert sorted(forecast.Archive(path).counts()["value"]) == [200.0, 500.0]
+
+
 def test_as_of_before_anything_was_retrieved_is_empty(tmp_path):
     archive = forecast.Archive(tmp_path / "a.sqlite")
     archive.add(_counts([1, 2]), retrieved="2022-03-03T12:00:00")
