@@ -324,7 +324,17 @@ class Archive:
             raise DataError(f"cannot read the archive: {exc}", path=str(self.path)) from None
         if row is None:
             return None
-        return SourceVintage(url=row[0], sha256=row[1], retrieved=row[2], body=bytes(row[3]))
+        body = bytes(row[3])
+        if hashlib.sha256(body).hexdigest() != row[1]:
+            # A flipped byte passes SQLite's integrity check: the digest recorded at retrieval
+            # is the only witness of what the source served.
+            raise DataError(
+                f"the copy of {url} retrieved {row[2][:16]} UTC is damaged: its bytes do not "
+                f"match the sha256 recorded when it was retrieved ({row[1][:12]}...); restore "
+                "the archive from a backup",
+                path=str(self.path),
+            )
+        return SourceVintage(url=row[0], sha256=row[1], retrieved=row[2], body=body)
 
     def sources(self) -> pd.DataFrame:
         """Every source kept: url, vintages, first and last retrieved, latest sha256, size."""

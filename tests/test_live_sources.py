@@ -218,6 +218,39 @@ def test_a_past_date_report_is_rebuilt_from_the_archive_byte_for_byte(server, tm
         run_report(config, as_of="2022-04-04", out=tmp_path / "d")
 
 
+def test_an_edited_copy_of_a_vintage_is_rebuilt_from_the_archive(server, tmp_path):
+    # The report reads the vintage through a file in .vintages/ named by its sha256; an edited
+    # copy (30,000 made 300,000) was read as it was and credited to the URL.
+    url = server.url("/ts.json")
+    config = _live_config(tmp_path, url)
+    Archive(tmp_path / "archive.sqlite").add_source(url, ODP, retrieved="2022-04-05T06:00:00")
+    first = run_report(config, as_of="2022-04-05", out=tmp_path / "a")
+    (copy,) = (tmp_path / ".vintages").glob("*.json")
+    edited = json.loads(ODP)
+    edited["data"]["timeseries"][-1]["individuals"] *= 10
+    copy.write_text(json.dumps(edited))
+    again = run_report(config, as_of="2022-04-05", out=tmp_path / "b")
+    assert copy.read_bytes() == ODP
+    assert _inputs(again) == _inputs(first)
+
+
+def test_a_damaged_vintage_in_the_archive_is_refused(server, tmp_path):
+    # One flipped byte in a stored body passes SQLite's integrity check: only the sha256
+    # recorded at retrieval tells.
+    import sqlite3
+
+    url = server.url("/ts.json")
+    config = _live_config(tmp_path, url)
+    archive = Archive(tmp_path / "archive.sqlite")
+    archive.add_source(url, ODP, retrieved="2022-04-05T06:00:00")
+    flipped = ODP.replace(b'"individuals":', b'"individuals": 9', 1)
+    with sqlite3.connect(tmp_path / "archive.sqlite") as connection:
+        connection.execute("UPDATE sources SET body = ?", (flipped,))
+    with pytest.raises(DataError, match="retrieved 2022-04-05T06:00 UTC is damaged"):
+        run_report(config, as_of="2022-04-05", out=tmp_path / "a")
+    assert not list((tmp_path / "a").rglob("*.pdf"))
+
+
 def test_a_source_that_is_down_falls_back_to_the_archive_and_says_so(server, tmp_path, caplog):
     url = server.url("/ts.json")
     config = _live_config(tmp_path, url)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import io
 import logging
 import os
@@ -119,13 +120,27 @@ def _named(url: str, body: bytes) -> io.BytesIO:
 
 
 def _snapshot(folder: Path, url: str, digest: str, body: bytes) -> Path:
-    """The vintage as a file named by its content (written once, never changed), keeping the
-    URL's suffix so the reader can tell a JSON from a CSV."""
+    """The vintage as a file named by its content, keeping the URL's suffix so the reader can
+    tell a JSON from a CSV. Written once; rewritten from the archive's bytes when the file's
+    content no longer has its name's digest (an edited copy must not become the report)."""
     suffix = Path(urllib.parse.urlsplit(url).path).suffix.lower()
     suffix = suffix if suffix in (".json", ".csv", ".txt") else ".dat"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{digest}{suffix}"
-    if not path.is_file() or path.is_symlink():
+    if path.is_file() and not path.is_symlink():
+        if hashlib.sha256(path.read_bytes()).hexdigest() == digest:
+            return path
+        log.warning(
+            "%s differs from the vintage archived for %s: rebuilt from the archive", path, url
+        )
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".partial-")
+    with os.fdopen(handle, "wb") as out:
+        out.write(body)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, path)
+    return path
+    if True:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".partial-")
         with os.fdopen(handle, "wb") as out:
             out.write(body)
