@@ -359,6 +359,23 @@ def test_a_document_that_is_not_utf8_text_exits_2_naming_it(tmp_path, capsys, bo
     assert not list(tmp_path.rglob("*.pdf"))
 
 
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        ("crisis.name", 'name = "Test \u202e2202"'),
+        ("data.label", 'label = "People \u2067who fled"'),
+    ],
+)
+def test_a_bidi_control_in_a_printed_name_exits_2_naming_the_key(tmp_path, capsys, key, text):
+    # U+202E in the crisis name reversed the date printed after it in every page's footer.
+    config = GOOD.replace('name = "Test"', text) if key == "crisis.name" else GOOD + text + "\n"
+    path = _config(tmp_path, config)
+    assert main(["report", str(path), "--as-of", "2022-03-15", "--out", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert key in error and "bidirectional control character" in error
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
 def test_missing_data_file_and_missing_key_exit_2(tmp_path, capsys):
     path = _config(tmp_path, GOOD.replace("ukraine_2022.csv", "nope.csv"))
     assert main(["report", str(path), "--out", str(tmp_path)]) == 2

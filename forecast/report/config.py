@@ -117,6 +117,22 @@ def _within_range(day: dt.date) -> dt.date:
     return day
 
 
+#: Characters that reorder the text around them (bidirectional overrides and isolates): in a
+#: crisis name they would reverse the dates printed beside it in every page's footer.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def _plain_text(text: str) -> str:
+    found = _BIDI_CONTROLS.search(text)
+    if found:
+        raise ValueError(
+            f"holds a bidirectional control character (U+{ord(found.group()):04X}) at "
+            f"position {found.start() + 1}, which reorders the text printed beside it; "
+            "remove it"
+        )
+    return text
+
+
 #: A date a series can hold (the year 1 or 9999 would fail deep inside a run).
 Day = Annotated[dt.date, AfterValidator(_within_range)]
 if TYPE_CHECKING:  # built from the registries at run time, which a type checker cannot read
@@ -132,7 +148,7 @@ class _Section(BaseModel):
 
 
 class _Crisis(_Section):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_plain_text)]
     slug: str | None = None
     event_start: Day | None = None
     origin: str = ""
@@ -142,7 +158,7 @@ class _Data(_Section):
     files: Annotated[list[str], Field(min_length=1)]
     measure: Annotated[str, Field(min_length=1)]
     destination: str = ""
-    label: str = ""
+    label: Annotated[str, AfterValidator(_plain_text)] = ""
     max_data_age_days: Annotated[int, Field(ge=0)] = 30
     root: str | None = None
     archive: str = "archive.sqlite"
