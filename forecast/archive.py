@@ -310,12 +310,18 @@ class Archive:
         return new
 
     def source(self, url: str, as_of: str | datetime | date | None = None) -> SourceVintage | None:
-        """The vintage of `url` in force at `as_of` (default: the latest), or None."""
+        """The vintage of `url` in force at `as_of` (default: now), or None.
+
+        A vintage stamped after now (retrieved once by a machine whose clock ran ahead) is not
+        in force yet: it must not shadow every copy fetched since.
+        """
         query = "SELECT url, sha256, retrieved, body FROM sources WHERE url = ?"
-        params: tuple = (url,)
         if as_of is not None:
             query += " AND retrieved < ?"
-            params = (url, _timestamp(cutoff(as_of)))
+            params: tuple = (url, _timestamp(cutoff(as_of)))
+        else:
+            query += " AND retrieved <= ?"
+            params = (url, _timestamp(datetime.now(UTC)))
         query += " ORDER BY retrieved DESC, id DESC LIMIT 1"
         try:
             with closing(self._reader()) as connection:

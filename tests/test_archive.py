@@ -199,3 +199,17 @@ def test_a_writer_killed_mid_write_leaves_the_earlier_state(tmp_path):
     latest = forecast.Archive(path).counts()
     assert len(latest) == 20000
     assert latest["value"].nunique() == 1
+
+
+def test_a_vintage_stamped_in_the_future_does_not_shadow_later_fetches(tmp_path):
+    # A machine whose clock ran a month ahead kept one copy; every fetch since, with the clock
+    # right, was shadowed by it as "the latest".
+    from datetime import UTC, datetime, timedelta
+
+    archive = forecast.Archive(tmp_path / "a.sqlite")
+    url = "https://example.org/ts.json"
+    now = datetime.now(UTC)
+    archive.add_source(url, b"ahead", retrieved=now + timedelta(days=30))
+    assert archive.add_source(url, b"today", retrieved=now - timedelta(seconds=1))
+    assert archive.source(url).body == b"today"
+    assert archive.source(url, as_of=(now + timedelta(days=31)).date()).body == b"ahead"
