@@ -165,6 +165,17 @@ def test_hxl_tags_map_to_the_schema(write):
     assert counts["source"].tolist() == ["UNHCR", "UNHCR"]
 
 
+def test_two_hxl_columns_tagged_as_the_same_place_are_refused(write):
+    # The second #country+name column (Hungary) was ignored: every figure went to Poland.
+    body = """Date,Country,Country 2,Refugees
+#date,#country+name,#country+name,#affected+refugees
+2022-03-01,Poland,Hungary,1000
+"""
+    with pytest.raises(forecast.DataError, match="two #country\\+name tags") as caught:
+        forecast.read_counts(write(body), kind="cumulative")
+    assert caught.value.line == 2 and caught.value.column == "Country 2"
+
+
 def test_hxl_population_tags_default_to_stock_and_bad_values_name_the_tagged_column(write):
     counts = forecast.read_counts(write(HXL.replace('"1,000"', "1000")))
     assert set(counts["kind"]) == {"stock"}

@@ -530,6 +530,7 @@ def read_hxl(source: Input) -> RawTable:
     cells["_rec"] = np.arange(1, len(cells) + 1)
     by_field: dict[str, str] = {}
     value_columns: list[str] = []
+    places: dict[str, str] = {}
     for col, tag in tags.items():
         hashtag, *attributes = tag.split("+")
         if hashtag == "#date":
@@ -543,6 +544,17 @@ def read_hxl(source: Input) -> RawTable:
                 )
             by_field["date"] = col
         elif hashtag in ("#country", "#adm1", "#adm2", "#loc", "#org") or hashtag == "#origin":
+            if tag in places:
+                # Which of two columns tagged alike names the place cannot be told: say so
+                # rather than read the first and drop the second.
+                raise DataError(
+                    f"two {tag} tags (columns {places[tag]!r} and {col!r}); expected one, so "
+                    "that each figure has one place",
+                    path=name,
+                    line=2,
+                    column=col,
+                )
+            places[tag] = col
             role = "origin" if ("origin" in attributes or hashtag == "#origin") else "destination"
             if "code" not in attributes or role not in by_field:
                 by_field.setdefault(role, col)
