@@ -58,8 +58,8 @@ def model_inputs(
     >>> inputs = model_inputs(extract_figures(text, published="2022-02-28"))
     >>> inputs.observation[["date", "value", "qualifier"]].astype(str).values.tolist()
     [['2022-02-28', '500000.0', 'more_than']]
-    >>> inputs.ceiling.describe()
-    "ceiling: EU upper estimate, 7,000,000, 'might eventually displace up to seven million people'"
+    >>> inputs.ceiling.value, inputs.ceiling.attributed_to
+    (7000000.0, 'EU')
     """
     missing = {"value", "subject", "estimate", "qualifier", "date"} - set(figures.columns)
     if missing:
