@@ -330,3 +330,29 @@ def test_the_readme_configuration_for_live_data_loads(tmp_path):
     config = load_config(path)
     assert config.files[0].startswith("https://data.unhcr.org/")
     assert config.archive == tmp_path / "archive.sqlite" and config.max_data_age_days == 14
+
+
+def test_the_archive_stays_under_the_configurations_folder(tmp_path, capsys):
+    # data.archive = "../elsewhere/a.sqlite" created folders and wrote outside data.root.
+    (tmp_path / "crisis").mkdir()
+    path = tmp_path / "crisis" / "live.toml"
+    path.write_text(
+        CONFIG.replace("URL", "http://127.0.0.1:9/ts.json").replace(
+            "max_data_age_days = 100000",
+            'max_data_age_days = 100000\narchive = "../elsewhere/a.sqlite"',
+        )
+    )
+    assert main(["report", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert "data.archive" in capsys.readouterr().err
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_a_planted_link_for_the_vintages_folder_is_not_followed(server, tmp_path):
+    url = server.url("/ts.json")
+    config = _live_config(tmp_path, url)
+    Archive(tmp_path / "archive.sqlite").add_source(url, ODP, retrieved="2022-04-05T06:00:00")
+    (tmp_path / "target").mkdir()
+    (tmp_path / ".vintages").symlink_to(tmp_path / "target")
+    with pytest.raises(DataError, match="is a symbolic link"):
+        run_report(config, as_of="2022-04-05", out=tmp_path / "a")
+    assert not list((tmp_path / "target").iterdir())

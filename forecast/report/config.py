@@ -377,7 +377,7 @@ def load_config(path: str | Path) -> ReportConfig:
         output=base / checked.output.folder,
         max_data_age_days=data.max_data_age_days,
         label=data.label,
-        archive=base / data.archive,
+        archive=_confined(base / data.archive, root, where, "data.archive"),
     )
 
 
@@ -386,15 +386,21 @@ def is_url(text: str) -> bool:
     return re.match(r"[a-z][a-z0-9+.-]*://", text, re.I) is not None
 
 
-def _existing(path: Path, root: Path, where: str, key: str) -> Path:
-    resolved = path.resolve()
-    if not resolved.is_relative_to(root):
+def _confined(path: Path, root: Path, where: str, key: str) -> Path:
+    """`path`, refused when it resolves outside `root` (links followed): a configuration
+    reads and writes only under the folder it names."""
+    if not path.resolve().is_relative_to(root):
         raise ConfigError(
             f"{str(path)!r} is outside {str(root)!r}; set data.root to the folder that holds "
             "the crisis's data and documents to allow it",
             path=where,
             key=key,
         )
+    return path
+
+
+def _existing(path: Path, root: Path, where: str, key: str) -> Path:
+    resolved = _confined(path, root, where, key).resolve()
     if not resolved.is_file():
         raise ConfigError(f"no such file {str(path)!r}", path=where, key=key)
     return path

@@ -58,6 +58,13 @@ def resolve(
         raise DataError("live sources need data.archive", path=str(config.path))
     archive = Archive(config.archive)
     snapshots = Path(config.archive).parent / ".vintages"
+    if snapshots.is_symlink():
+        # A planted link would have the snapshots written wherever it points.
+        raise DataError(
+            f"{snapshots} is a symbolic link; the copies of live sources are written only "
+            "into a real folder beside the archive: remove the link",
+            path=str(config.path),
+        )
     files, origins, notes = [], list(config.origins), list(config.source_notes)
     for entry in config.files:
         if not isinstance(entry, str):
