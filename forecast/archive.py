@@ -209,10 +209,7 @@ class Archive:
                 # Compared with the vintage in force when these figures were retrieved: a
                 # backfill equal to a later vintage is still news for the days before it.
                 in_force = pd.read_sql_query(
-                    "SELECT date, origin, destination, measure, source, value, kind FROM ("
-                    "SELECT f.*, ROW_NUMBER() OVER (PARTITION BY date, origin, destination, "
-                    "measure, source ORDER BY retrieved DESC, id DESC) AS rank FROM figures f "
-                    "WHERE retrieved <= ?) WHERE rank = 1",
+                    _in_force("date, origin, destination, measure, source, value, kind", "<="),
                     connection,
                     params=(stamp,),
                 )
@@ -258,11 +255,7 @@ class Archive:
             params: tuple[str, ...] = ()
         else:
             # The vintage retrieved last by then wins, whatever order vintages were added in.
-            query = (
-                "SELECT * FROM (SELECT f.*, ROW_NUMBER() OVER (PARTITION BY date, origin, "
-                "destination, measure, source ORDER BY retrieved DESC, id DESC) AS rank "
-                "FROM figures f WHERE retrieved < ?) WHERE rank = 1"
-            )
+            query = _in_force("*", "<")
             params = (_timestamp(cutoff(as_of)),)
         return self._frame(query, params)
 
@@ -400,6 +393,16 @@ def _as_text_rows(counts: pd.DataFrame) -> pd.DataFrame:
     else:
         rows["published"] = None
     return rows.reset_index(drop=True)
+
+
+def _in_force(columns: str, before: str) -> str:
+    """The query for each figure's vintage retrieved last `before` (``<`` or ``<=``) a time
+    given as its one parameter: `columns` of that vintage (ties: the one added last)."""
+    return (
+        f"SELECT {columns} FROM (SELECT f.*, ROW_NUMBER() OVER (PARTITION BY date, origin, "
+        "destination, measure, source ORDER BY retrieved DESC, id DESC) AS rank "
+        f"FROM figures f WHERE retrieved {before} ?) WHERE rank = 1"
+    )
 
 
 def _changes(incoming: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:

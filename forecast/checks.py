@@ -213,14 +213,27 @@ def iso_timestamp(value: object, name: str = "date") -> pd.Timestamp:
     return _representable(stamp, value, name)
 
 
+def outside_dates(day: dt.date, shown: str | None = None) -> str | None:
+    """What is wrong with `day` when no series or frame can hold it (before `FIRST_DAY` or
+    after `LAST_DAY`: a year 1 or 9999 would otherwise fail deep inside a forecast), else None.
+
+    Examples
+    --------
+    >>> outside_dates(dt.date(1, 1, 1))
+    '0001-01-01 is outside the dates this toolkit handles (1677-09-22 to 2262-04-11)'
+    """
+    if FIRST_DAY <= day <= LAST_DAY:
+        return None
+    return (
+        f"{shown or day.isoformat()} is outside the dates this toolkit handles "
+        f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
+    )
+
+
 def _representable(stamp: pd.Timestamp, value: object, name: str) -> pd.Timestamp:
-    """`stamp`, refused when outside the days every series and frame can hold (`FIRST_DAY`
-    to `LAST_DAY`): a year 1 or 9999 would otherwise fail deep inside a forecast."""
-    day = stamp.date()
-    if not FIRST_DAY <= day <= LAST_DAY:
-        shown = value.isoformat() if isinstance(value, dt.date) else repr(value)
-        raise DataError(
-            f"{name}: {shown} is outside the dates this toolkit handles "
-            f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
-        )
+    """`stamp`, refused (naming `name`) when outside the days a series can hold."""
+    shown = value.isoformat() if isinstance(value, dt.date) else repr(value)
+    problem = outside_dates(stamp.date(), shown)
+    if problem:
+        raise DataError(f"{name}: {problem}")
     return stamp

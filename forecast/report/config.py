@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from ..checks import FIRST_DAY, LAST_DAY, MAX_HORIZON
+from ..checks import MAX_HORIZON, outside_dates
 from ..curves import CURVES
 from ..errors import DataError, ScenarioError
 from ..models import MODELS
@@ -109,11 +109,9 @@ Days = Annotated[int, Field(gt=0, le=MAX_HORIZON)]
 
 
 def _within_range(day: dt.date) -> dt.date:
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(
-            f"{day.isoformat()} is outside the dates this toolkit handles "
-            f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
-        )
+    problem = outside_dates(day)
+    if problem:
+        raise ValueError(problem)
     return day
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import io
 import logging
 import os
@@ -31,6 +30,7 @@ from ..archive import Archive
 from ..data import read_counts
 from ..data.fetch import FetchError, fetch
 from ..errors import DataError, DataWarning
+from .build import file_digest
 from .config import ReportConfig
 
 log = logging.getLogger("forecast.report")
@@ -135,7 +135,7 @@ def _snapshot(folder: Path, url: str, digest: str, body: bytes) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{digest}{suffix}"
     if path.is_file() and not path.is_symlink():
-        if hashlib.sha256(path.read_bytes()).hexdigest() == digest:
+        if file_digest(path) == digest:
             return path
         log.warning(
             "%s differs from the vintage archived for %s: rebuilt from the archive", path, url
@@ -146,12 +146,4 @@ def _snapshot(folder: Path, url: str, digest: str, body: bytes) -> Path:
         out.flush()
         os.fsync(out.fileno())
     os.replace(temporary, path)
-    return path
-    if True:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".partial-")
-        with os.fdopen(handle, "wb") as out:
-            out.write(body)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
     return path
