@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .formatting import format_count, level_label, three_figures
+from .verdict import Verdict
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -94,6 +95,13 @@ class Projection:
         Per label: what was assumed and fitted (curve, ceiling and its source, parameters).
     notes
         Sentences the summary must carry (e.g. the data overruling a reported estimate).
+    series
+        The series' label.
+    samples
+        Per label, the bounded draws (draws x days).
+    verdict
+        What was decided about the physical bound and a reported upper estimate, as data
+        (`forecast.verdict.Verdict`); the notes' sentences about them are written from it.
 
     Examples
     --------
@@ -112,6 +120,7 @@ class Projection:
     notes: list[str] = field(default_factory=list)
     series: str = ""
     samples: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    verdict: Verdict | None = None
 
     @property
     def labels(self) -> list[str]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,11 +45,11 @@ from .fitting import (
     has_peaked,
     holdout_error,
 )
-from .formatting import long_date
 from .populations import Bound, bound_for, clip_paths
 from .projection import Projection, format_count, summarise_paths
 from .reference import ReferenceClass, for_series, state
 from .revisions import cumulative_reports, monotone
+from .verdict import Verdict
 
 #: The day after the latest report on which the reference class's outcomes are weighed against
 #: a reported upper estimate, whatever horizon is asked: so the estimate caps (or is overruled)
@@ -374,6 +374,7 @@ def project(
 
     frames, details, samples = [], {}, {}
     binds = False
+    said: list[Verdict] = []
     for scenario, fit, paths, totals in results:
         binds = binds or bool(bound is not None and (paths >= bound.value).any())
         paths = clip_paths(paths, bound)
@@ -392,10 +393,21 @@ def project(
             "parameters": fit.parameters(),
             "sigma": fit.sigma,
         }
-        note = _overruled(scenario, totals, fit.parameters().get("steady_flow"))
-        if note:
-            notes.append(note)
-    notes.append(_bound_sentence(bound, bound_note, binds))
+        overruled = _overruled(scenario, totals, fit.parameters().get("steady_flow"))
+        if overruled is not None:
+            said.append(overruled)
+    # The default set's verdict is its central fit's; with scenarios of one's own, the first an
+    # estimate of which the data overrule (each such one is said in the notes).
+    if said:
+        verdict = replace(said[0], bound=bound, bound_said=bound_note, bound_reached=binds)
+    else:
+        verdict = Verdict(
+            bound=bound, bound_said=bound_note, bound_reached=binds, estimate=estimate,
+            source=source or "reported" if estimate is not None else "",
+            use="prior" if estimate is not None else "none",
+        )  # fmt: skip
+    notes.extend(v.estimate_sentence() or "" for v in said[1:])
+    notes.extend(verdict.sentences())
     return Projection(
         frame=pd.concat(frames, ignore_index=True),
         observed=series[["date", "value"]].reset_index(drop=True),
@@ -405,6 +417,7 @@ def project(
         notes=notes,
         series=label,
         samples=samples,
+        verdict=verdict,
     )
 
 
@@ -442,6 +455,7 @@ def _reference_projection(
     who = source or "reported"
     dates = pd.date_range(series["date"].iloc[-1] + pd.Timedelta(days=1), periods=horizon)
     decision_date = series["date"].iloc[-1] + pd.Timedelta(days=DECISION_DAY)
+    given, use, passing = estimate, "none" if estimate is None else "cap", None
     if estimate is not None:
         # What remains to come under the estimate is uncertain by a log-normal factor. The cap
         # follows the same rank as the draw (a large outcome goes with a high reading of the
@@ -451,12 +465,7 @@ def _reference_projection(
         if passing > 0.5:
             # Most outcomes from a state like this one pass the estimate: the data overrule it
             # (a total close to it and still growing), and it is not used as a cap.
-            notes.append(
-                f"The data overrule the {who} upper estimate of {format_count(estimate)}: "
-                f"from a state like this one, {passing:.0%} of past crises' outcomes pass it "
-                f"by {long_date(decision_date)}, so the scenarios are not capped by it."
-            )
-            estimate, caps = None, np.full(draws, np.inf)
+            use, estimate, caps = "overruled", None, np.full(draws, np.inf)
     if bounds is not None:
         caps = np.minimum(caps, bounds[1])
     capped = np.minimum(paths, caps[:, None])
@@ -472,6 +481,7 @@ def _reference_projection(
         "high": (ranks >= 0.8, "the highest fifth of past crises' outcomes", 0.9),
     }
     frames, details, samples = [], {}, {}
+    readings: dict[str, float] = {}
     for name, (chosen, words, rank) in parts.items():
         samples[name] = capped[chosen]
         frame = summarise_paths(capped[chosen], dates, levels)
@@ -480,6 +490,12 @@ def _reference_projection(
         ceiling = float(_cap(estimate, latest, np.array([rank]))[0]) if estimate else None
         if bounds is not None:
             ceiling = min(ceiling or np.inf, bounds[1])
+        if ceiling is not None and bound is not None:
+            # A reading above what the origin could supply caps at the bound: that is all the
+            # scenario can reach.
+            ceiling = min(ceiling, bound.value)
+        if ceiling is not None:
+            readings[name] = ceiling
         assumptions = f"{words} from a similar level, age and recent flow"
         if estimate is not None:
             reading = {"low": "a low", "central": "a central", "high": "a high"}[name]
@@ -498,18 +514,25 @@ def _reference_projection(
             "reference_as_of": ref.as_of,
             "bound": bound.value if bound is not None else None,
         }
-    if estimate is not None:
-        binding = float(np.mean(paths[:, -1] > caps))
-        if binding >= 0.05:
-            low_cap, high_cap = float(np.min(caps)), float(np.max(caps))
-            notes.append(
-                f"The {who} upper estimate of {format_count(estimate)} is weighed as a cap, "
-                f"read as {format_count(low_cap)} to {format_count(high_cap)} across outcomes "
-                f"(an estimate is uncertain too): without it, {binding:.0%} of past crises' "
-                f"outcomes would exceed {format_count(estimate)} by {long_date(dates[-1])}."
-            )
+    verdict = Verdict(
+        bound=bound,
+        bound_said=bound_note,
+        bound_reached=binds,
+        estimate=given,
+        source=who if given is not None else "",
+        use=use,
+        # Overruled: the outcomes passing it by the decision day; weighed as a cap: those that
+        # would exceed it by the last day asked, without it.
+        share=passing if use == "overruled" else (
+            float(np.mean(paths[:, -1] > given)) if given is not None else None),
+        by=decision_date if use == "overruled" else (dates[-1] if given is not None else None),
+        held=float(np.mean(paths[:, -1] > caps)) if use == "cap" else None,
+        # The low and high scenarios' readings: the middle 80% of the readings, as the
+        # scenario table states them (the extreme ranks' readings say nothing one plans on).
+        reading=(readings["low"], readings["high"]) if use == "cap" else None,
+    )  # fmt: skip
     notes.append(ref.describe())
-    notes.append(_bound_sentence(bound, bound_note, binds))
+    notes.extend(verdict.sentences())
     return Projection(
         frame=pd.concat(frames, ignore_index=True),
         observed=series[["date", "value"]].reset_index(drop=True),
@@ -519,15 +542,8 @@ def _reference_projection(
         notes=notes,
         series=label,
         samples=samples,
+        verdict=verdict,
     )
-
-
-def _bound_sentence(bound: Bound | None, said: str, binds: bool) -> str:
-    """What the physical bound was, and whether any draw reached it."""
-    if bound is None:
-        return said
-    return said[:-1] + (": some outcomes reach it and are held there." if binds else
-                        "; no outcome reaches it.")  # fmt: skip
 
 
 def _cap(estimate: float, latest: float, ranks: np.ndarray) -> np.ndarray:
@@ -607,23 +623,20 @@ def fit_scenario(scenario: Scenario, t: np.ndarray, y: np.ndarray) -> CurveFit |
     return CurveMixture(fits, list(skill / skill.sum()))
 
 
-def _overruled(scenario: Scenario, totals: np.ndarray, steady: float | None) -> str | None:
+def _overruled(scenario: Scenario, totals: np.ndarray, steady: float | None) -> Verdict | None:
+    """The verdict on a scenario's prior ceiling when the fit puts the total outside its 80%
+    range (the data overrule it), else None."""
     if scenario.ceiling is None or scenario.ceiling_mode != "prior":
         return None
     low, high = np.quantile(totals, [0.1, 0.9])
-    median = float(np.median(totals))
-    if scenario.ceiling < low or scenario.ceiling > high:
-        direction = "above" if median > scenario.ceiling else "below"
-        who = scenario.source or "reported"
-        surge = "the surge" if steady else "the total"
-        beyond = (
-            f", with a steady flow of about {format_count(steady)} a day continuing beyond it"
-            if steady
-            else ""
-        )
-        return (
-            f"The data overrule the {who} upper estimate of {format_count(scenario.ceiling)}: "
-            f"the {scenario.name} fit puts {surge} at {format_count(median)} "
-            f"(80%: {format_count(low)}-{format_count(high)}), {direction} it{beyond}."
-        )
-    return None
+    if low <= scenario.ceiling <= high:
+        return None
+    return Verdict(
+        estimate=scenario.ceiling,
+        source=scenario.source or "reported",
+        use="overruled",
+        reading=(float(low), float(high)),
+        fitted=float(np.median(totals)),
+        steady=steady or None,
+        scenario=scenario.name,
+    )

@@ -32,6 +32,7 @@ from ..errors import ModelError
 from ..populations import bound_for, clip_paths
 from ..projection import Projection, summarise_paths
 from ..revisions import Revisions, cumulative_reports, monotone
+from ..verdict import Verdict
 
 #: No model may forecast a daily flow above this multiple of the largest flow reported so far:
 #: a trend in log flows extrapolated for months grows without bound, and a draw of a billion
@@ -147,11 +148,16 @@ class Forecaster(BaseEstimator):
         frame.insert(1, "model", self.name)
         observed = self.reports_[["date", "value"]].reset_index(drop=True)
         notes = [self.revisions_.describe()] if self.revisions_.count else []
+        bound = self.bound_
+        verdict = Verdict(
+            bound=bound, bound_said=self.bound_note_,
+            bound_reached=bool(bound is not None and (samples >= bound.value).any()),
+        )  # fmt: skip
         return Projection(
             frame, observed, by="model", levels=tuple(levels),
             details={self.name: self._details()},
-            notes=[*notes, self.bound_note_],
-            series=self.label_, samples={self.name: samples},
+            notes=[*notes, *verdict.sentences()],
+            series=self.label_, samples={self.name: samples}, verdict=verdict,
         )  # fmt: skip
 
     def _details(self) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import hashlib
 import logging
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -209,7 +209,7 @@ def build(
         )
 
     figures = _figures(config, report_date)
-    ceiling = _ceiling(config, figures, latest_value, latest_date, notes)
+    ceiling, passed = _ceiling(config, figures, latest_value)
     gap = (pd.Timestamp(report_date) - latest_date).days
     horizon_days = min(max(config.horizons) + gap, MAX_LEAD_DAYS)
     beyond = [h for h in config.horizons if h + gap > MAX_LEAD_DAYS]
@@ -232,6 +232,15 @@ def build(
         as_of=report_date,
     )
     projection.series = series_name(config)
+    if passed is not None and projection.verdict is not None:
+        # An estimate the total had passed is not a cap: the projection ran on the data alone,
+        # and its verdict says which estimate was passed, by what and when.
+        projection.verdict = replace(
+            projection.verdict, estimate=passed.value,
+            source=passed.attributed_to or passed.source, use="passed",
+            passed_by=(latest_value, latest_date),
+        )  # fmt: skip
+        notes.append(projection.verdict.estimate_sentence() or "")
     notes.extend(projection.notes)
     headline = _headline(projection, report_date, config.horizons)
     scenarios = _scenarios(projection, report_date, config.horizons)
@@ -284,9 +293,13 @@ def _figures(config: ReportConfig, report_date: dt.date) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _ceiling(config, figures, latest_value, latest_date, notes) -> Ceiling | None:
+def _ceiling(
+    config: ReportConfig, figures: pd.DataFrame, latest_value: float
+) -> tuple[Ceiling | None, Ceiling | None]:
+    """The upper estimate the projection weighs, and one the reported total had already
+    passed (which it does not weigh)."""
     if config.ceiling is None:
-        return None
+        return None, None
     if config.ceiling == "documents":
         ceiling = model_inputs(figures).ceiling if len(figures) else None
     else:
@@ -294,13 +307,8 @@ def _ceiling(config, figures, latest_value, latest_date, notes) -> Ceiling | Non
             float(config.ceiling), "set in the report configuration", "", "configuration"
         )
     if ceiling is not None and ceiling.value <= latest_value:
-        notes.append(
-            f"The {ceiling.label} of {format_count(ceiling.value)} was already passed by "
-            f"{long_date(latest_date)} ({format_count(latest_value)} reported): the projection "
-            "relies on the data alone."
-        )
-        return None
-    return ceiling
+        return None, ceiling
+    return ceiling, None
 
 
 def _horizon_list(horizons: list[int]) -> str:
@@ -362,6 +370,9 @@ def _headline(projection: Projection, report_date: dt.date, horizons) -> list[di
 
 def _scenarios(projection: Projection, report_date: dt.date, horizons) -> list[dict[str, Any]]:
     table = []
+    # A scenario nothing caps says why: no estimate, one the data overrule, one already passed.
+    verdict = projection.verdict
+    uncapped = verdict.uncapped() if verdict is not None else "none (data alone)"
     for label in projection.labels:
         details = projection.details.get(label, {})
         rows = projection.frame[projection.frame["scenario"] == label].set_index("date")
@@ -381,7 +392,7 @@ def _scenarios(projection: Projection, report_date: dt.date, horizons) -> list[d
             {
                 "name": label,
                 "assumptions": details.get("assumptions", ""),
-                "ceiling": format_count(ceiling) if ceiling else "none (data alone)",
+                "ceiling": format_count(ceiling) if ceiling else uncapped,
                 "ceiling_source": _reading_of(details),
                 "fitted_ceiling": format_count(details.get("fitted_ceiling", np.nan)),
                 "curve": details.get("curve", ""),
