@@ -5,6 +5,7 @@ clear errors, nothing lost, and reports that fall back as the freshness rules sa
 import contextlib
 import json
 import logging
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -107,6 +108,47 @@ def test_a_truncated_body_is_never_taken_for_the_whole(server):
         quick(server.url("/cut.json"), attempts=2)
     server.routes["/cut-once.json"] = [{"body": ODP, "send": 100}, {"body": ODP}]
     assert quick(server.url("/cut-once.json")).body == ODP
+
+
+def _dripping(first: bytes, then: bytes):
+    """A raw server that answers `first`, then `then` every 0.2 s for a minute: bytes keep
+    coming, so no read ever times out. Yields its URL."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve():
+        connection, _ = listener.accept()
+        with contextlib.suppress(OSError), connection:
+            connection.recv(65536)
+            connection.sendall(first)
+            for _ in range(300):
+                if stop.wait(0.2):
+                    break
+                connection.sendall(then)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/drip"
+    finally:
+        stop.set()
+        listener.close()
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        (b"HTTP/1.1 200 OK\r\n", b"X-Drip: a\r\n"),  # headers that never end
+        (b"HTTP/1.1 100 Continue\r\n\r\n", b"HTTP/1.1 100 Continue\r\n\r\n"),  # forever
+        (b"HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\n\r\n", b"1,"),  # body, no length
+    ],
+    ids=["headers", "continue", "body"],
+)
+def test_the_deadline_covers_the_status_line_headers_and_body(first, then):
+    for url in _dripping(first, then):
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="deadline of 1 s|more than 1 s"):
+            fetch(url, timeout=2, deadline=1.0, attempts=1)
+        assert time.monotonic() - started < 3.0
 
 
 def test_a_50_mb_body_is_refused_without_retrying(server):

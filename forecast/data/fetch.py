@@ -3,8 +3,10 @@
 One function, `fetch`, used by `read_counts` for URLs and by scheduled reports for their live
 sources. What it guarantees:
 
-- A ``User-Agent`` naming the toolkit; a timeout per read and a deadline for the whole body (a
-  server sending a byte every few seconds never passes a per-read timeout alone).
+- A ``User-Agent`` naming the toolkit; a timeout per read and a deadline for the whole answer,
+  from the connection to the last byte: the handshake, the status line, the headers and the
+  body (a server sending a byte every few seconds, or ``100 Continue`` forever, never passes a
+  per-read timeout alone).
 - Retries with exponential backoff (tenacity) on what is transient: HTTP 429 and 5xx, refused
   or reset connections, timeouts, a body cut short of its Content-Length. Not on what will not
   change by asking again: 4xx, a body over `max_bytes`, an HTML page served as data, a redirect
@@ -14,15 +16,20 @@ sources. What it guarantees:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import logging
+import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from tenacity import (
     RetryError,
@@ -95,7 +102,99 @@ class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-_OPENER = urllib.request.build_opener(_SameHostRedirects)
+class _Watched(http.client.HTTPConnection):
+    """A connection its request's watch closes at the deadline.
+
+    Per-read timeouts never fire on bytes that keep coming, and urllib reads the status line
+    and the headers (skipping any number of ``100 Continue``) before it hands back a response:
+    a timer shuts the socket down at the deadline, so a blocked read returns, whatever it was
+    reading. The request carries the watch (`_Watch`), which says whether it fired.
+    """
+
+    watch: _Watch | None = None
+
+    def connect(self) -> None:
+        if self.watch is not None:
+            self.watch.follow(self)
+        super().connect()
+        if self.watch is not None:
+            self.watch.keep(self)  # the deadline may have passed while connecting
+
+    def getresponse(self) -> http.client.HTTPResponse:
+        response = super().getresponse()
+        if self.watch is not None:
+            # urllib lets go of the connection's socket once the headers are read, while the
+            # response goes on reading it: the watch keeps it to shut down.
+            self.watch.keep(self)
+        return response
+
+
+class _WatchedHTTPS(_Watched, http.client.HTTPSConnection):
+    pass
+
+
+class _Watch:
+    """The deadline of one request: a timer that shuts down every socket the request opened."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._connections: list[http.client.HTTPConnection] = []
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(seconds, 0.0), self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def follow(self, connection: http.client.HTTPConnection) -> None:
+        with self._lock:
+            self._connections.append(connection)
+
+    def keep(self, connection: http.client.HTTPConnection) -> None:
+        """Hold on to the connection's socket as it is now; shut it if the deadline passed."""
+        with self._lock:
+            if connection.sock is None:
+                return
+            self._sockets.append(connection.sock)
+            if self.expired:
+                with contextlib.suppress(OSError):
+                    connection.sock.shutdown(socket.SHUT_RDWR)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            # Each connection's socket as it is now: plain during a TLS handshake, wrapped after.
+            sockets = [c.sock for c in self._connections if c.sock is not None] + self._sockets
+            for sock in sockets:
+                with contextlib.suppress(OSError):  # already closed: nothing left to wait on
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+class _WatchedHandler(urllib.request.HTTPHandler, urllib.request.HTTPSHandler):
+    """urllib's handlers with connections the request's watch can close."""
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_factory(_Watched, req), req)
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_factory(_WatchedHTTPS, req), req, context=self._context)  # type: ignore[attr-defined]
+
+
+def _factory(kind: type[_Watched], req: urllib.request.Request) -> Callable[..., _Watched]:
+    """urllib's connection class for `req`: connections that carry its watch."""
+    watch = getattr(req, "watch", None)
+
+    def make(*args: Any, **kwargs: Any) -> _Watched:
+        connection = kind(*args, **kwargs)
+        connection.watch = watch
+        return connection
+
+    return make
+
+
+_OPENER = urllib.request.build_opener(_SameHostRedirects, _WatchedHandler)
 
 
 def fetch(
@@ -174,6 +273,9 @@ def fetch(
 def _once(url: str, timeout: float, deadline: float, max_bytes: int) -> tuple[bytes, str]:
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
     started = time.monotonic()
+    watch = _Watch(deadline)
+    request.watch = watch  # type: ignore[attr-defined]
+    late = _Transient(f"no complete answer within the deadline of {deadline:g} s")
     try:
         with _OPENER.open(request, timeout=timeout) as response:
             declared = response.headers.get("Content-Length")
@@ -194,27 +296,36 @@ def _once(url: str, timeout: float, deadline: float, max_bytes: int) -> tuple[by
                         f"the response is larger than the limit of {max_bytes:,} bytes", path=url
                     )
                 if time.monotonic() - started > deadline:
-                    raise _Transient(f"the body took more than {deadline:.0f} s to arrive")
+                    raise _Transient(f"the body took more than {deadline:g} s to arrive")
                 chunks.append(chunk)
+            if watch.expired:
+                # The watch shut the socket: what came is cut short, whatever its headers say.
+                raise late
             body = b"".join(chunks)
             if declared is not None and declared.isdigit() and len(body) < int(declared):
                 raise _Transient(f"the body was cut short ({len(body):,} of {declared} bytes)")
             return body, response.headers.get("Content-Type", "")
     except urllib.error.HTTPError as exc:
+        if watch.expired:
+            raise late from None
         if exc.code == 429 or exc.code >= 500:
             raise _Transient(f"HTTP {exc.code} {exc.reason}") from None
         raise FetchError(f"HTTP {exc.code} {exc.reason}", path=url) from None
-    except FetchError:
+    except (FetchError, _Transient):
         raise
-    except TimeoutError as exc:
-        raise _Transient(f"timed out ({exc})") from None
-    except http.client.IncompleteRead as exc:
-        raise _Transient(f"the body was cut short ({len(exc.partial):,} bytes)") from None
-    except (urllib.error.URLError, ConnectionError, http.client.HTTPException) as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", exc)
         if isinstance(reason, FetchError):
             raise reason from None
+        if watch.expired:
+            raise late from None
+        if isinstance(exc, TimeoutError):
+            raise _Transient(f"timed out ({exc})") from None
+        if isinstance(exc, http.client.IncompleteRead):
+            raise _Transient(f"the body was cut short ({len(exc.partial):,} bytes)") from None
         raise _Transient(f"connection failed ({reason})") from None
+    finally:
+        watch.cancel()
 
 
 def _refuse_html(url: str, body: bytes, content_type: str) -> None:
