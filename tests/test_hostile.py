@@ -641,3 +641,18 @@ def pd_concat(one):
     import pandas as pd
 
     return pd.concat([one, one.iloc[[-1]].assign(value=one["value"].iloc[-1] + 5)])
+
+
+def test_the_compiled_smoothing_runs_where_numba_cannot_write_its_cache(tmp_path):
+    # A read-only install and a read-only home leave numba no cache location ("no locator
+    # available"); as root no folder is read-only, so numba is left without any locator.
+    script = (
+        "import numba.core.caching as caching\n"
+        "caching.CacheImpl._locator_classes = []\n"
+        "from forecast.models import smoothing\n"
+        "print(smoothing._logistic(0.0))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "0.5"  # compiled and run: 1 / (1 + e^0)

@@ -24,10 +24,26 @@ thousand series cost no Python call per series. One thread: the parallelism is t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numba import njit
+
+
+def _compiled(function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function` compiled by numba, its machine code cached on disk where numba can write.
+
+    numba caches next to the source, else under the user's cache folder; with a read-only
+    install and a read-only home it has nowhere to write and refuses to compile at all
+    ("no locator available"). The functions are then compiled in memory, each run.
+    """
+    try:
+        return njit(cache=True)(function)
+    except RuntimeError:
+        return njit(cache=False)(function)
+
 
 ALPHA_BOUNDS = (1e-4, 0.9999)
 #: beta's floor, as a fraction of alpha (statsmodels' beta* = beta / alpha, from 1e-4).
@@ -136,17 +152,17 @@ def simulate_many(params: np.ndarray, sigma: np.ndarray, normals: np.ndarray) ->
 # -- compiled kernels --------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@_compiled
 def _logistic(x: float) -> float:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-@njit(cache=True)
+@_compiled
 def _logit(p: float) -> float:
     return np.log(p / (1.0 - p))
 
 
-@njit(cache=True)
+@_compiled
 def _unpack(x, damped):
     alpha = ALPHA_BOUNDS[0] + (ALPHA_BOUNDS[1] - ALPHA_BOUNDS[0]) * _logistic(x[0])
     beta = alpha * (BETA_LOW + (1.0 - BETA_LOW) * _logistic(x[1]))
@@ -156,7 +172,7 @@ def _unpack(x, damped):
     return alpha, beta, 1.0, x[2], x[3]
 
 
-@njit(cache=True)
+@_compiled
 def _run(y, alpha, beta, phi, level, trend):
     """Sum of squared one-step errors, and the states after the last point."""
     sse = 0.0
@@ -169,7 +185,7 @@ def _run(y, alpha, beta, phi, level, trend):
     return sse, level, trend
 
 
-@njit(cache=True)
+@_compiled
 def _objective(x, y, damped, floor):
     alpha, beta, phi, level, trend = _unpack(x, damped)
     sse, _, _ = _run(y, alpha, beta, phi, level, trend)
@@ -177,7 +193,7 @@ def _objective(x, y, damped, floor):
     return np.log(sse + floor)
 
 
-@njit(cache=True)
+@_compiled
 def _nelder_mead(y, start, steps, damped, floor):
     """Nelder-Mead (reflection 1, expansion 2, contraction 0.5, shrink 0.5) from `start`."""
     k = start.size
@@ -232,7 +248,7 @@ def _nelder_mead(y, start, steps, damped, floor):
     return simplex[best].copy()
 
 
-@njit(cache=True)
+@_compiled
 def _fit_one(y, damped):
     n = y.size
     head = min(10, n // 2)
@@ -276,7 +292,7 @@ def _fit_one(y, damped):
     return alpha, beta, phi, level, trend, np.sqrt(sse / max(n - k, 1))
 
 
-@njit(cache=True)
+@_compiled
 def _fit_many(y, offsets, damped):
     count = offsets.size - 1
     params = np.empty((count, 5))
@@ -292,7 +308,7 @@ def _fit_many(y, offsets, damped):
     return params, sigma
 
 
-@njit(cache=True)
+@_compiled
 def _simulate_many(params, sigma, normals, out):
     draws, horizon = normals.shape
     for i in range(params.shape[0]):
