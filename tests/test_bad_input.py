@@ -250,3 +250,12 @@ def test_a_date_with_one_reading_is_still_written_iso():
 
     with pytest.raises(forecast.DataError, match="write 2022-03-13 for 13 March"):
         iso_timestamp("13/03/2022", "--as-of")
+
+
+@pytest.mark.parametrize("header", ['"date,origin,destination,value,measure,source\n',
+                                    'date,"origin,destination,value,measure,source\n'])  # fmt: skip
+def test_a_quote_the_header_never_closes_is_named_not_read_as_a_wide_file(write, header):
+    path = write(header + GOOD)
+    with pytest.raises(forecast.DataError, match="header opens a quote") as caught:
+        forecast.read_counts(path)
+    assert caught.value.line == 1 and str(path) in str(caught.value)

@@ -208,6 +208,16 @@ def detect_format(source: Input) -> str:
     lines = [ln for ln in text.splitlines() if ln.strip()][:2]
     if not lines:
         raise DataError("the file is empty; expected a header and at least one row", path=name)
+    if _first_line(source).count('"') % 2:
+        # A quote the header opens and never closes on its line runs on into the rows: the
+        # parser would read one long column name, and the file would pass for a wide one.
+        raise DataError(
+            'the header opens a quote (") it does not close on its line; expected one line '
+            "of column names, each quoted in full or not at all",
+            path=name,
+            line=1,
+            value=lines[0][:80],
+        )
     header = [c.strip().lower() for c in _split_csv_line(lines[0])]
     if (
         len(lines) > 1
