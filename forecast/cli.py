@@ -307,6 +307,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (DataError, ScenarioError, ModelError) as exc:
         print(f"forecast: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        # A folder that cannot be written (read-only, full, a file in the way): the path and
+        # the reason, not a traceback a scheduler's mail turns into noise.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"forecast: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # a scheduler needs an exit code, not a hang or a bare traceback
         logging.getLogger("forecast").exception("unexpected failure")
         print(f"forecast: unexpected failure: {exc!r}", file=sys.stderr)

@@ -83,3 +83,16 @@ def test_backtest_of_an_ambiguous_selection_exits_2(capsys):
         == 2
     )
     assert "series; expected one" in capsys.readouterr().err
+
+
+def test_an_output_folder_that_cannot_be_written_exits_2_naming_it(tmp_path, capsys):
+    # A file where the folder should be (as root no folder is read-only; the error is the same
+    # kind): the path and the reason, never "unexpected failure" and a traceback.
+    blocker = tmp_path / "reports"
+    blocker.write_text("not a folder")
+    config = DATA.parent / "examples" / "ukraine-2022.toml"
+    code = main(["report", str(config), "--as-of", "2022-03-15", "--out", str(blocker / "x")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{blocker / 'x'}" in err and "Not a directory" in err
+    assert "unexpected" not in err and "Traceback" not in err
