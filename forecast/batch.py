@@ -99,7 +99,10 @@ def forecast_many(
     horizon, levels, draws, seed
         As for `forecast.forecast`: a series gets the answer it gets alone.
     n_jobs
-        Local processes (joblib): -1 for every core, 1 for none.
+        Local processes (joblib): -1 (default) for every core when the work outlasts starting
+        them (about 3 s: each worker starts Python and imports the package), else this
+        process alone (8 series of any fast model take 0.1 s here, 3 s on two workers);
+        a positive number for that many whatever the work, 1 for none.
     engine
         A ``dask.distributed.Client`` or a scheduler address (``"tcp://host:8786"``) to run on
         a Dask cluster instead of local processes.
@@ -139,10 +142,13 @@ def forecast_many(
     check_draw_days(draws, horizon, ModelError)
     workers = _workers(n_jobs, engine)
     ids = counts.groupby(keys, sort=True).ngroup().to_numpy()
+    series = int(ids.max()) + 1 if len(ids) else 0
+    if engine is None and n_jobs < 0 and not _worth_workers(model, series, workers):
+        n_jobs, workers = 1, 1
     # ETS, the default, takes the compiled path: series as arrays, fitted in compiled loops.
     fast = batch_ets.split(counts, keys, ids) if model == "ets" else None
     rest = fast.rest if fast is not None else counts
-    bar = progress_bar(int(ids.max()) + 1 if len(ids) else 0, progress, "series", "forecasting")
+    bar = progress_bar(series, progress, "series", "forecasting")
     pieces, failures = [], []
     if fast is not None and len(fast.arrays):
         arrays_task = batch_ets.ArraysTask(horizon, tuple(levels), draws, seed)
@@ -255,6 +261,34 @@ class _ChunkTask:
         for key, frame in chunk.groupby(list(self.keys), sort=True):
             out.append((key if isinstance(key, tuple) else (key,), self.task(frame)))
         return out
+
+
+#: Seconds one series takes in one process, by model (8 real series, 30 days ahead, measured on
+#: the project's machine, benchmarks/README.md "Many series"); a model not listed counts 1 s.
+SECONDS_PER_SERIES = {
+    "ets": 0.003, "naive": 0.011, "drift": 0.011, "seasonal_naive": 0.01, "mean": 0.03,
+    "reference": 0.015, "scenario": 0.02, "local_trend": 0.07, "arima": 0.09, "curve": 0.13,
+    "gbm": 0.25, "ensemble": 4.0,
+}  # fmt: skip
+#: Seconds to start the local workers: each starts Python and imports the package (2.9-3.2 s
+#: measured for two, whatever the model).
+WORKER_START = 3.0
+
+
+def _worth_workers(model: str, series: int, workers: int) -> bool:
+    """Whether `workers` processes finish `series` sooner than this one, their start included.
+
+    Examples
+    --------
+    >>> _worth_workers("naive", 8, 2), _worth_workers("naive", 2_000, 2)
+    (False, True)
+    >>> _worth_workers("ensemble", 3, 2)
+    True
+    """
+    if workers <= 1:
+        return False
+    alone = series * SECONDS_PER_SERIES.get(model, 1.0)
+    return alone > WORKER_START + alone / workers
 
 
 def _workers(n_jobs: int, engine: Any) -> int:
