@@ -17,10 +17,12 @@ import pandas as pd
 
 from . import __version__
 from .archive import Archive
+from .checks import iso_timestamp
 from .data import list_series, read_counts, select_series
 from .data.readers import load_input
 from .errors import DataError, DataWarning, ModelError, ScenarioError
 from .extract import extract_figures
+from .progress import progress_bar
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -79,6 +81,15 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write the report even when the data are older than data.max_data_age_days, "
         "marked STALE on every page",
+    )
+    report.add_argument(
+        "--until",
+        metavar="DATE",
+        help="also every later day through DATE (with --as-of): the reports a schedule missed, "
+        "each as it would have been written that day",
+    )
+    report.add_argument(
+        "--every", type=int, default=1, metavar="DAYS", help="with --until: days between reports"
     )
     report.add_argument("--log", metavar="FILE", help="also append the log to FILE")
     report.set_defaults(run=_report)
@@ -278,15 +289,43 @@ def _report(args: argparse.Namespace) -> int:
     # Font subsetting chatter from the PDF renderer is not for the person reading the log.
     for noisy in ("fontTools", "weasyprint"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
-    result = run_report(
-        args.config,
-        as_of=args.as_of,
-        out=args.out,
-        force=args.force,
-        allow_stale=args.allow_stale,
-    )
-    print(f"{result.status}: {result.pdf}")
+    days = _report_days(args.as_of, args.until, args.every)
+    # One bar for a run over many dates (a terminal only: a scheduler's log gets the lines).
+    bar = progress_bar(len(days), len(days) > 1 and sys.stderr.isatty(), "report", "reports")
+    for day in days:
+        try:
+            result = run_report(
+                args.config,
+                as_of=day,
+                out=args.out,
+                force=args.force,
+                allow_stale=args.allow_stale,
+            )
+        except Exception:
+            if len(days) > 1:
+                # Which date stopped a run over many: the ones before it are written.
+                bar.write(f"forecast: stopped at the report as of {day}", file=sys.stderr)
+            raise
+        bar.write(f"{result.status}: {result.pdf}", file=sys.stdout)
+        bar.update(1)
+    bar.close()
     return 0
+
+
+def _report_days(as_of: str | None, until: str | None, every: int) -> list[str | None]:
+    """The as-of dates one `forecast report` writes: one (or today), or every `every` days
+    from `as_of` through `until`."""
+    if until is None:
+        return [as_of]
+    if as_of is None:
+        raise DataError("--until needs --as-of: the first date of the reports to write")
+    if every < 1:
+        raise DataError(f"--every {every}: expected a whole number of days, at least 1")
+    first = iso_timestamp(as_of, "--as-of").normalize()
+    last = iso_timestamp(until, "--until").normalize()
+    if last < first:
+        raise DataError(f"--until {last:%Y-%m-%d} is before --as-of {first:%Y-%m-%d}")
+    return [f"{day:%Y-%m-%d}" for day in pd.date_range(first, last, freq=f"{every}D")]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -96,3 +96,42 @@ def test_an_output_folder_that_cannot_be_written_exits_2_naming_it(tmp_path, cap
     assert code == 2
     assert f"{blocker / 'x'}" in err and "Not a directory" in err
     assert "unexpected" not in err and "Traceback" not in err
+
+
+def test_reports_over_many_dates_write_each_day_in_turn(tmp_path, capsys, monkeypatch):
+    # The reports a schedule missed: every --every days from --as-of through --until, each
+    # written as it would have been that day (run_report is the one the other tests check).
+    import forecast.report
+
+    asked = []
+
+    def run_report(config, *, as_of, out, force, allow_stale):
+        asked.append(as_of)
+        return forecast.report.RunResult("written", tmp_path / f"r-{as_of}.pdf", tmp_path / "m")
+
+    monkeypatch.setattr(forecast.report, "run_report", run_report)
+    config = str(DATA.parent / "examples" / "ukraine-2022.toml")
+    assert main(["report", config, "--as-of", "2022-03-14", "--until", "2022-03-20",
+                 "--every", "3"]) == 0  # fmt: skip
+    assert asked == ["2022-03-14", "2022-03-17", "2022-03-20"]
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"written: {tmp_path / f'r-{day}.pdf'}" for day in asked]
+
+    def failing(config, *, as_of, out, force, allow_stale):
+        if as_of == "2022-03-17":
+            raise forecast.DataError("no figures")
+        return run_report(config, as_of=as_of, out=out, force=force, allow_stale=allow_stale)
+
+    monkeypatch.setattr(forecast.report, "run_report", failing)
+    asked.clear()
+    assert main(["report", config, "--as-of", "2022-03-16", "--until", "2022-03-18"]) == 2
+    assert asked == ["2022-03-16"]
+    assert "stopped at the report as of 2022-03-17" in capsys.readouterr().err
+    for wrong, said in (
+        (["--until", "2022-03-20"], "--until needs --as-of"),
+        (["--as-of", "2022-03-14", "--until", "2022-03-01"], "is before --as-of"),
+        (["--as-of", "2022-03-14", "--until", "20/03/2022"], "--until"),
+        (["--as-of", "2022-03-14", "--until", "2022-03-20", "--every", "0"], "--every 0"),
+    ):
+        assert main(["report", config, *wrong]) == 2
+        assert said in capsys.readouterr().err
