@@ -20,8 +20,16 @@ from .formatting import format_count, long_date
 if TYPE_CHECKING:
     from .populations import Bound
 
-#: What a projection did with a reported upper estimate (see `Verdict.use`).
-USES = ("none", "cap", "overruled", "passed", "prior", "fixed")
+#: What a projection did with a reported upper estimate (see `Verdict.use`), in a few words.
+USE_PHRASES = {
+    "none": "not weighed",
+    "cap": "weighed as a cap",
+    "overruled": "overruled by the data",
+    "passed": "already passed",
+    "prior": "the prior of the fitted ceiling",
+    "fixed": "taken as the ceiling",
+}
+USES = tuple(USE_PHRASES)
 
 
 @dataclass(frozen=True)
@@ -179,14 +187,12 @@ class Verdict:
         if self.estimate is None:
             return "no upper estimate"
         low, high = self.reading or (self.estimate, self.estimate)
-        return {
-            "cap": f"weighed as a cap, read as {format_count(low)} (low) to "
-            f"{format_count(high)} (high)",
-            "overruled": "overruled by the data: it caps no scenario",
-            "passed": "already passed: the projection relies on the data alone",
-            "prior": "the prior of the fitted ceiling",
-            "fixed": "taken as the ceiling",
-        }[self.use]
+        detail = {
+            "cap": f", read as {format_count(low)} (low) to {format_count(high)} (high)",
+            "overruled": ": it caps no scenario",
+            "passed": ": the projection relies on the data alone",
+        }
+        return USE_PHRASES[self.use] + detail.get(self.use, "")
 
     def uncapped(self) -> str:
         """The scenario table's ceiling cell for a scenario nothing caps."""

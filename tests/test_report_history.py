@@ -11,7 +11,7 @@ import pandas as pd
 from forecast.report import run
 
 
-def _content(median: float, latest: float, ceiling: float | None):
+def _content(median: float, latest: float, ceiling: float | None, use: str = "cap"):
     frame = pd.DataFrame(
         {"date": [pd.Timestamp("2022-03-22")], "scenario": ["central"], "median": [median]}
     )
@@ -19,6 +19,7 @@ def _content(median: float, latest: float, ceiling: float | None):
         "latest": {"date": "2022-03-15", "value": latest},
         "central": {},
         "ceiling": ceiling,
+        "estimate_use": use if ceiling else "none",
     }
     return SimpleNamespace(
         projection=SimpleNamespace(frame=frame, by="scenario"),
@@ -26,13 +27,14 @@ def _content(median: float, latest: float, ceiling: float | None):
     )
 
 
-def _previous(median: float, ceiling: float | None) -> dict:
+def _previous(median: float, ceiling: float | None, use: str = "cap") -> dict:
     return {
         "as_of": "2022-03-07",
         "headline": {
             "latest": {"date": "2022-03-07", "value": 1_700_000.0},
             "central": {"15": {"date": "2022-03-22", "median": median, "lo": 0.0, "hi": 1.0}},
             "ceiling": ceiling,
+            "estimate_use": use if ceiling else "none",
         },
     }
 
@@ -52,6 +54,17 @@ def test_a_passed_estimate_is_said_to_be_passed_not_withdrawn():
 def test_a_withdrawn_estimate_is_said_to_be_gone():
     lines = run._changes(_previous(2e6, 7e6), _content(3e6, 2.5e6, None))
     assert any("7.0 million then, no upper estimate now" in line for line in lines)
+
+
+def test_an_estimate_the_data_now_overrule_is_said_to_be_overruled():
+    # The same 7 million in both reports: a cap on 7 March, overruled by the data on 15 March.
+    lines = run._changes(_previous(2e6, 7e6), _content(3e6, 3.1e6, 7e6, use="overruled"))
+    assert any(
+        "upper estimate of 7.0 million: weighed as a cap then, overruled by the data now" in line
+        for line in lines
+    )
+    unchanged = run._changes(_previous(2e6, 7e6), _content(3e6, 3.1e6, 7e6))
+    assert not any("upper estimate" in line for line in unchanged)
 
 
 def test_dates_in_sentences_are_not_zero_padded():

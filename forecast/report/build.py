@@ -90,6 +90,9 @@ class ReportContent:
                 if h["median"] is not None  # beyond what past crises inform: no forecast kept
             },
             "ceiling": None if self.ceiling is None else self.ceiling.value,
+            # What became of the estimate ("cap", "overruled", "passed"...): the next report
+            # says when that changed, not only when the figure did.
+            "estimate_use": verdict.use if (verdict := self.projection.verdict) else "none",
         }
 
 

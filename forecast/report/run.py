@@ -37,6 +37,7 @@ from .._version import __version__
 from ..checks import iso_timestamp
 from ..errors import DataError
 from ..formatting import format_count, long_date
+from ..verdict import USE_PHRASES
 from . import render, sources
 from .build import build, file_digest
 from .config import ConfigError, ReportConfig, load_config
@@ -426,6 +427,14 @@ def _changes(previous: dict | None, content) -> list[str]:
             )
         else:
             lines.append(f"the upper estimate weighed in: {said(then)} then, {said(later)} now.")
+    elif now.get("ceiling") and before.get("estimate_use", now.get("estimate_use")) != now.get(
+        "estimate_use"
+    ):
+        # The same estimate, another verdict on it (a cap then, overruled by the data now).
+        lines.append(
+            f"the upper estimate of {format_count(now['ceiling'])}: "
+            f"{USE_PHRASES[before['estimate_use']]} then, {USE_PHRASES[now['estimate_use']]} now."
+        )
     return lines
 
 
