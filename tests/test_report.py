@@ -524,3 +524,17 @@ def test_a_vague_figure_keeps_its_words_and_says_how_it_was_read():
     amounts = [_amount(row) for row in rows.itertuples()]
     assert amounts[0] == "hundreds of thousands (read as 200,000-999,999)"
     assert amounts[1] == "1,200,000-1,500,000"
+
+
+def test_an_overruled_estimate_is_said_so_on_every_line_that_names_it(example_report):
+    # As of 15 March 2022 most outcomes pass the EU's 7 million by June: the ceiling line, the
+    # scenario table, the chart's line and the manifest all say it is overruled, none that it
+    # caps (the page said "Ceiling: EU upper estimate, 7.0 million", then "not capped by it").
+    result, _ = example_report
+    text = " ".join(_text(result.pdf).split())
+    manifest = json.loads(result.manifest.read_text())
+    assert manifest["headline"]["estimate_use"] == "overruled"
+    assert "overruled by the data: it caps no scenario" in text
+    assert text.count("none: the data overrule EU 7.0 million") == 3  # low, central, high
+    assert "EU upper estimate (overruled by the data)" in text  # the chart's line
+    assert "weighed as a cap" not in text and "none (data alone)" not in text

@@ -63,7 +63,12 @@ def charts(content: ReportContent) -> dict[str, plt.Figure]:
     """The report's figures by name."""
     estimates: tuple[tuple[float, str], ...] = ()
     if content.ceiling is not None:
-        estimates = ((content.ceiling.value, content.ceiling.label),)
+        # The line names what became of the estimate when the data overrule it: a line the
+        # bands cross is otherwise read as a cap they ignore.
+        verdict = content.projection.verdict
+        overruled = verdict is not None and verdict.use == "overruled"
+        label = content.ceiling.label + (" (overruled by the data)" if overruled else "")
+        estimates = ((content.ceiling.value, label),)
     figures = {
         "scenarios": projection_chart(content.projection, estimates=estimates),
         "fan": fan_chart(content.projection),
