@@ -1,4 +1,4 @@
-"""Saturating growth curves for cumulative displacement, and one that rises then returns.
+"""Saturating growth curves for cumulative displacement.
 
 Each curve is a cumulative distribution F(t) in [0, 1] scaled by a total M: N(t) = M F(t), its
 flow dN/dt = M F'(t). Times are in days. The closed forms are public functions (for users and
@@ -26,8 +26,6 @@ __all__ = [
     "bass_flow",
     "gompertz",
     "gompertz_flow",
-    "growth_then_return",
-    "growth_then_return_flow",
     "log_logistic",
     "log_logistic_flow",
     "logistic",
@@ -144,34 +142,6 @@ def log_logistic_flow(t: ArrayLike, m: float, kappa: float, beta: float) -> Arra
     return m * kappa / x * f * (1.0 - f)
 
 
-def growth_then_return(
-    t: ArrayLike, m: float, r: float, t0: float, rho: float, r2: float, t1: float
-) -> Array:
-    """A stock that rises toward M and then loses a share rho to returns (t1 > t0):
-    S(t) = M [logistic(t; r, t0) - rho logistic(t; r2, t1)].
-
-    Examples
-    --------
-    >>> round(float(growth_then_return(1e4, 1000.0, 0.3, 10.0, 0.4, 0.1, 100.0)), 6)
-    600.0
-    """
-    t = np.asarray(t, dtype=float)
-    return m * (_expit(r * (t - t0)) - rho * _expit(r2 * (t - t1)))
-
-
-def growth_then_return_flow(
-    t: ArrayLike, m: float, r: float, t0: float, rho: float, r2: float, t1: float
-) -> Array:
-    """Daily net flow of `growth_then_return` (negative once returns outpace arrivals).
-
-    Examples
-    --------
-    >>> float(growth_then_return_flow(10.0, 1000.0, 0.4, 10.0, 0.0, 0.1, 100.0))
-    100.0
-    """
-    return logistic_flow(t, m, r, t0) - logistic_flow(t, m * rho, r2, t1)
-
-
 @dataclass(frozen=True)
 class Curve:
     """A curve's shape, in the unconstrained parameters `fitting.py` works with.
@@ -194,16 +164,12 @@ class Curve:
         for name, value in zip(self.shape_names, shape, strict=True):
             if name.startswith("log_"):
                 values[name[4:]] = float(np.exp(value))
-            elif name == "logit_rho":
-                values["rho"] = float(_expit(value))
-            elif name == "log_gap":
-                values["gap"] = float(np.exp(value))
             else:
                 values[name] = float(value)
         return values
 
     def cdf(self, t: ArrayLike, shape: Array) -> Array:
-        """Share of the curve's total reached by day `t` (the net share, for returns)."""
+        """Share of the curve's total reached by day `t`."""
         p = self.natural(shape)
         if self.name == "logistic":
             return logistic(t, 1.0, p["r"], p["t0"])
@@ -213,20 +179,7 @@ class Curve:
             return bass(t, 1.0, p["p"], p["q"])
         if self.name == "loglogistic":
             return log_logistic(t, 1.0, p["kappa"], p["beta"])
-        return growth_then_return(t, 1.0, p["r"], p["t0"], p["rho"], p["r2"], p["t0"] + p["gap"])
-
-    def pdf(self, t: ArrayLike, shape: Array) -> Array:
-        """Daily flow per unit of total."""
-        p = self.natural(shape)
-        if self.name == "logistic":
-            return logistic_flow(t, 1.0, p["r"], p["t0"])
-        if self.name == "gompertz":
-            return gompertz_flow(t, 1.0, p["c"], p["t0"])
-        if self.name == "bass":
-            return bass_flow(t, 1.0, p["p"], p["q"])
-        if self.name == "loglogistic":
-            return log_logistic_flow(t, 1.0, p["kappa"], p["beta"])
-        raise ValueError(f"no flow for curve {self.name!r}")
+        raise ValueError(f"unknown curve {self.name!r}")
 
     def initial(self, span: float) -> Array:
         """A starting point for the optimiser, for a series covering `span` days."""

@@ -55,21 +55,12 @@ def test_fits_recover_known_parameters_from_noisy_synthetic_data(name, function,
         (curves.gompertz, curves.gompertz_flow, (1e6, 0.05, 20.0)),
         (curves.bass, curves.bass_flow, (1e6, 0.02, 0.2)),
         (curves.log_logistic, curves.log_logistic_flow, (1e6, 2.5, 20.0)),
-        (curves.growth_then_return, curves.growth_then_return_flow,
-         (1e6, 0.2, 20.0, 0.4, 0.05, 120.0)),
     ],
 )  # fmt: skip
 def test_each_flow_is_the_derivative_of_its_curve(cumulative, flow, params):
     t = np.linspace(1, 200, 50)
     numeric = (cumulative(t + 1e-4, *params) - cumulative(t - 1e-4, *params)) / 2e-4
     np.testing.assert_allclose(flow(t, *params), numeric, rtol=1e-4, atol=1e-3)
-
-
-def test_growth_then_return_peaks_and_settles_at_the_share_that_stays():
-    t = np.arange(0, 1000.0)
-    stock = curves.growth_then_return(t, 1e6, 0.2, 20.0, 0.4, 0.05, 150.0)
-    assert stock.argmax() < 150
-    assert stock[-1] == pytest.approx(0.6e6, rel=1e-3)
 
 
 def test_80_percent_intervals_cover_the_truth_close_to_80_percent_of_the_time():
@@ -218,7 +209,8 @@ def test_several_series_are_refused_with_a_list():
 def test_a_stock_is_projected_as_a_growing_total_by_default():
     rng = np.random.default_rng(3)
     t = np.arange(1.0, 200)
-    stock = curves.growth_then_return(t, 1e6, 0.1, 30.0, 0.5, 0.05, 120.0)
+    # A stock that rises toward a million, then loses half of it to returns from day 120.
+    stock = curves.logistic(t, 1e6, 0.1, 30.0) - curves.logistic(t, 0.5e6, 0.05, 120.0)
     stock = stock * np.exp(rng.normal(0, 0.01, t.size))
     proj = forecast.project(_series(stock, kind="stock"), horizon=30)
     assert "Revised down" in proj.summary()
