@@ -119,6 +119,28 @@ def check_draw_days(draws: int, days: int, error: type[Exception]) -> None:
         )
 
 
+def check_ceiling(
+    ceiling: float, latest: float, error: type[Exception], who: str, day: object = None
+) -> None:
+    """A ceiling is what the total can still grow to: above the latest reported total.
+
+    Examples
+    --------
+    >>> check_ceiling(7e6, 2e6, ValueError, "Ukraine")
+    >>> try:
+    ...     check_ceiling(2e6, 2e6, ValueError, "Ukraine", "2022-03-07")
+    ... except ValueError as exc:
+    ...     print(str(exc)[:72])
+    Ukraine: the ceiling 2,000,000 is not above the latest reported total 2,
+    """
+    if not float(ceiling) > latest:
+        on = f" on {pd.Timestamp(day):%Y-%m-%d}" if day is not None else ""
+        raise error(
+            f"{who}: the ceiling {float(ceiling):,.0f} is not above the latest reported total "
+            f"{latest:,.0f}{on}; a ceiling is what the total can still grow to"
+        )
+
+
 def check_step(step: object, error: type[Exception]) -> int:
     """Days between backtest origins: a whole number from 1 to MAX_HORIZON."""
     return check_horizon(step, error, "step")

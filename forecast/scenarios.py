@@ -32,7 +32,7 @@ import pandas as pd
 from scipy.special import ndtri
 
 from .ceiling import Ceiling
-from .checks import check_draw_days, check_draws, check_horizon, check_levels
+from .checks import check_ceiling, check_draw_days, check_draws, check_horizon, check_levels
 from .curves import CURVES
 from .data.transform import series_label
 from .errors import ScenarioError
@@ -311,16 +311,14 @@ def project(
     series = reported.assign(value=values)
     latest = float(reported["value"].iloc[-1])
     estimate, bounds, source = _ceiling_parts(ceiling)
-    stated = [estimate, *(bounds or ())]
+    # Every ceiling stated, the estimate's and each scenario's, checked once, here.
+    stated = [(value, label) for value in (estimate, *(bounds or ()))]
     for scenario in scenarios or []:
-        stated += [scenario.ceiling, *(scenario.ceiling_range or ())]
-    for value in stated:
-        if value is not None and value <= latest:
-            raise ScenarioError(
-                f"{label}: the ceiling {value:,.0f} is below the latest reported total "
-                f"{latest:,.0f} on {series['date'].iloc[-1]:%Y-%m-%d}; a ceiling is what the "
-                "total can still grow to"
-            )
+        named = f"{label}, scenario {scenario.name!r}"
+        stated += [(value, named) for value in (scenario.ceiling, *(scenario.ceiling_range or ()))]
+    for value, who in stated:
+        if value is not None:
+            check_ceiling(value, latest, ScenarioError, who, series["date"].iloc[-1])
     notes: list[str] = [revisions.describe()] if revisions.count else []
     bound, bound_note = bound_for(counts, population=population)
     if bound is not None and latest > bound.value:
@@ -364,11 +362,6 @@ def project(
             raise ScenarioError("scenarios is empty; pass None for the default set")
         for scenario in scenarios:
             scenario.check()
-            if scenario.ceiling is not None and scenario.ceiling <= latest:
-                raise ScenarioError(
-                    f"scenario {scenario.name!r}: the ceiling {scenario.ceiling:,.0f} is below "
-                    f"the latest reported total {latest:,.0f}"
-                )
             fit = fit_scenario(scenario, t, y)
             results.append((scenario, fit, *fit.draw(horizon, draws, rng)))
 

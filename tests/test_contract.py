@@ -29,7 +29,7 @@ def test_a_misspelt_curve_and_a_ceiling_range_below_the_total_are_our_errors():
     with pytest.raises(forecast.ScenarioError, match="unknown curve 'gompretz'"):
         forecast.project(_series(), horizon=30, curve="gompretz")
     scenario = forecast.Scenario("low", "logistic", None, "bounds", ceiling_range=(1e3, 2e3))
-    with pytest.raises(forecast.ScenarioError, match="below the latest reported total"):
+    with pytest.raises(forecast.ScenarioError, match="not above the latest reported total"):
         forecast.project(_series(), horizon=30, scenarios=[scenario])
 
 

@@ -180,7 +180,9 @@ def test_flows_are_projected_as_cumulative_persons(ukraine_total):
 
 def test_ceiling_below_the_latest_count_is_refused(ukraine_total):
     early = forecast.as_of(ukraine_total, "2022-03-15")
-    with pytest.raises(forecast.ScenarioError, match="below the latest reported total 3,007,520"):
+    with pytest.raises(
+        forecast.ScenarioError, match="not above the latest reported total 3,007,520"
+    ):
         forecast.project(early, horizon=30, ceiling=2_000_000)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import check_ceiling
 from ..errors import ModelError, ScenarioError
 from ..scenarios import Scenario, fit_scenario
 from .base import Forecaster
@@ -33,11 +34,8 @@ class CurveModel(Forecaster):
         reports = self.reports_
         t = ((reports["date"] - reports["date"].iloc[0]).dt.days + 1).to_numpy(dtype=float)
         y = reports["value"].to_numpy(dtype=float)
-        if self.ceiling is not None and not self.ceiling > y[-1]:
-            raise ModelError(
-                f"{self.name}: the ceiling {self.ceiling:,.0f} is not above the latest reported "
-                f"total {y[-1]:,.0f}; a ceiling is what the total can still grow to"
-            )
+        if self.ceiling is not None:
+            check_ceiling(self.ceiling, float(y[-1]), ModelError, self.name)
         usable = self.ceiling
         scenario = Scenario("central", self.curve, usable, "prior" if usable else "free")
         try:

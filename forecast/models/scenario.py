@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..checks import check_levels
+from ..checks import check_ceiling, check_levels
 from ..errors import DataError, ModelError, ScenarioError
 from ..projection import Projection
 from ..scenarios import Scenario, project
@@ -68,12 +68,8 @@ class ScenarioModel(Forecaster):
     def _fit(self, flows: np.ndarray, X: np.ndarray | None) -> None:
         # Nothing is learnt from the series beyond what `fit` keeps: the projection is drawn
         # from it at each request. Checking now means a bad ceiling fails at fit, as elsewhere.
-        if self.ceiling is not None and not float(self.ceiling) > self.last_value_:
-            raise ModelError(
-                f"{self.name}: the ceiling {float(self.ceiling):,.0f} is not above the latest "
-                f"reported total {self.last_value_:,.0f}; a ceiling is what the total can still "
-                "grow to"
-            )
+        if self.ceiling is not None:
+            check_ceiling(self.ceiling, self.last_value_, ModelError, self.name)
 
     def _project(self, horizon: int, levels: Sequence[float], draws: int, seed: int) -> Projection:
         try:
