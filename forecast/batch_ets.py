@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .checks import MAX_PLAUSIBLE
+from .checks import not_a_count
 from .data.transform import SERIES_KEY
 from .models import ETS
 from .models.base import flow_cap, totals_from_draws
@@ -109,9 +109,7 @@ def split(counts: pd.DataFrame, keys: list[str], ids: np.ndarray) -> Split:
     bad_row = (
         np.isnat(stamps[order])
         | (day[order] != stamps[order])
-        | ~np.isfinite(values)
-        | (values < 0)
-        | (values > MAX_PLAUSIBLE)
+        | not_a_count(values)
         | np.r_[False, (days[1:] == days[:-1]) & (group[1:] == group[:-1])]
     )
     bad = np.logical_or.reduceat(bad_row, starts)

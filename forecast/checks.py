@@ -146,10 +146,20 @@ def check_step(step: object, error: type[Exception]) -> int:
     return check_horizon(step, error, "step")
 
 
+def not_a_count(values: np.ndarray) -> np.ndarray:
+    """Which values are no count of persons: not finite, negative, or more than `MAX_PLAUSIBLE`.
+
+    Examples
+    --------
+    >>> not_a_count(np.array([0.0, -1.0, np.nan, 2e10, 5.0])).tolist()
+    [False, True, True, True, False]
+    """
+    return ~np.isfinite(values) | (values < 0) | (values > MAX_PLAUSIBLE)
+
+
 def first_not_a_count(values: np.ndarray) -> int | None:
-    """Position of the first value that is no count of persons (not finite, negative, or more
-    than `MAX_PLAUSIBLE`), or None."""
-    bad = ~np.isfinite(values) | (values < 0) | (values > MAX_PLAUSIBLE)
+    """Position of the first value that is no count of persons (`not_a_count`), or None."""
+    bad = not_a_count(values)
     return int(np.argmax(bad)) if bad.any() else None
 
 
