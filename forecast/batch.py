@@ -366,7 +366,7 @@ class _single_threaded:
 
     task: Callable
 
-    def __call__(self, frame: pd.DataFrame):
+    def __call__(self, frame: pd.DataFrame) -> Any:
         with threadpool_limits(1):
             return self.task(frame)
 
@@ -411,7 +411,13 @@ def reconcile_frame(
     return out
 
 
-def _reconcile_block(out, block, is_total, method, shift_columns) -> None:
+def _reconcile_block(
+    out: pd.DataFrame,
+    block: pd.DataFrame,
+    is_total: np.ndarray,
+    method: str,
+    shift_columns: list[str],
+) -> None:
     rows = block.index.to_numpy()
     for measure in ("median", "mean"):
         values = block[measure].to_numpy(dtype=float)

@@ -17,6 +17,7 @@ import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -74,7 +75,7 @@ def _more(
     destination: str,
     kind: str,
     scope: str,
-    **extra,
+    **extra: Any,
 ) -> Episode:
     """One of the episodes added on 2026-12-02 (README "More episodes")."""
     file = EPISODES / f"{episode_id}.csv"

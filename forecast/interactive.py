@@ -3,12 +3,15 @@ chart where it is not (papermill, nbconvert, a plain Python kernel)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from .revisions import cumulative_reports
 from .scenarios import project
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def explore_scenarios(counts: pd.DataFrame, *, ceiling: float, horizon: int = 90) -> Any:
@@ -37,7 +40,7 @@ def explore_scenarios(counts: pd.DataFrame, *, ceiling: float, horizon: int = 90
 
     latest = float(cumulative_reports(counts)["value"].iloc[-1])
 
-    def figure(multiple: float = 1.0, days: int = horizon):
+    def figure(multiple: float = 1.0, days: int = horizon) -> Figure:
         value = ceiling * multiple
         return project(counts, horizon=days, ceiling=value if value > latest else None).plot()
 

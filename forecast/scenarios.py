@@ -544,7 +544,13 @@ def _cap(estimate: float, latest: float, ranks: np.ndarray) -> np.ndarray:
     return latest + (estimate - latest) * np.exp(CEILING_SD_LOG * ndtri(ranks))
 
 
-def _spread(central, fit, paths, totals):
+#: One scenario's fit and draws: the scenario, its fit, its paths and its totals.
+_Drawn = tuple["Scenario", "CurveFit | CurveMixture", np.ndarray, np.ndarray]
+
+
+def _spread(
+    central: Scenario, fit: CurveFit | CurveMixture, paths: np.ndarray, totals: np.ndarray
+) -> list[_Drawn]:
     """Low and high: the central fit's draws that end in the lowest and highest fifth.
 
     Conditioning one fit, rather than refitting with other ceilings (a refit at the official
@@ -553,7 +559,7 @@ def _spread(central, fit, paths, totals):
     at_horizon = paths[:, -1]
     low_cut, high_cut = np.quantile(at_horizon, [0.2, 0.8])
 
-    def conditioned(name: str, chosen: np.ndarray, fifth: str):
+    def conditioned(name: str, chosen: np.ndarray, fifth: str) -> _Drawn:
         scenario = Scenario(
             name,
             fit.name,

@@ -56,6 +56,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
+from typing import Any
 
 import pandas as pd
 
@@ -64,6 +65,8 @@ from ..errors import DataWarning
 from .context import (
     COUNTED,
     THINGS,
+    Credit,
+    DateMention,
     attribution,
     bounds,
     clause,
@@ -83,7 +86,7 @@ from .context import (
     unit,
 )
 from .inputs import Ceiling, ModelInputs, model_inputs
-from .numbers import find_numbers
+from .numbers import Number, find_numbers
 
 __all__ = ["COLUMNS", "Ceiling", "ModelInputs", "extract_figures", "model_inputs"]
 
@@ -257,7 +260,14 @@ _SHARE_OF = re.compile(r"\b(?:out\s+of|in\s+every|in)\s+$", re.I)
 _OF_NEXT = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+)?", re.I)
 
 
-def _figures_in(sentence, offset, published, event_start, source, percentages):
+def _figures_in(
+    sentence: str,
+    offset: int,
+    published: dt.date | None,
+    event_start: dt.date | None,
+    source: str | None,
+    percentages: bool,
+) -> list[dict[str, Any]]:
     # Two numbers per figure at most (a range), one more to know the sentence is crowded.
     numbers = find_numbers(sentence, limit=2 * MAX_FIGURES_PER_SENTENCE + 2)
     if not numbers and not (percentages and ("%" in sentence or "cent" in sentence.lower())):
@@ -265,7 +275,7 @@ def _figures_in(sentence, offset, published, event_start, source, percentages):
     pairs = merge_ranges(sentence, numbers)
     mentions = date_mentions(sentence, published, event_start)
     credited = credits(sentence)
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     last_unit = ""
     for index, (number, second) in enumerate(pairs):
         if len(rows) > MAX_FIGURES_PER_SENTENCE:
@@ -356,7 +366,14 @@ _CHANGE_NOUN = re.compile(r"[\s-]*(?:increase|rise|jump|drop|decrease|fall|decli
 _NAME_BEFORE = re.compile(r"(?<=[a-z,;:] )(?-i:[A-Z][a-z]+) $")
 
 
-def _subject(sentence, number, previous_end, next_start, found_unit, rows) -> str:
+def _subject(
+    sentence: str,
+    number: Number,
+    previous_end: int,
+    next_start: int,
+    found_unit: str,
+    rows: list[dict[str, Any]],
+) -> str:
     """The figure's subject (`context.subject`), or the figure's it qualifies or follows: a
     figure in a parenthesis after another ("killed 1,061 people (including almost 360
     children)"), an item of a list that names none ("Lebanon, 154,387; Jordan, 142,664"), the
@@ -378,8 +395,15 @@ def _subject(sentence, number, previous_end, next_start, found_unit, rows) -> st
     return found
 
 
-def _percentages(sentence, offset, mentions, published, source, credited):
-    rows = []
+def _percentages(
+    sentence: str,
+    offset: int,
+    mentions: list[DateMention],
+    published: dt.date | None,
+    source: str | None,
+    credited: list[Credit],
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
     for match in re.finditer(_PERCENT, sentence, re.I):
         value = float(re.findall(r"\d+(?:\.\d+)?", match.group())[0])
         left, right = clause(sentence, match.start(), match.end())

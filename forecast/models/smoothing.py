@@ -163,7 +163,7 @@ def _logit(p: float) -> float:
 
 
 @_compiled
-def _unpack(x, damped):
+def _unpack(x: np.ndarray, damped: bool) -> tuple[float, float, float, float, float]:
     alpha = ALPHA_BOUNDS[0] + (ALPHA_BOUNDS[1] - ALPHA_BOUNDS[0]) * _logistic(x[0])
     beta = alpha * (BETA_LOW + (1.0 - BETA_LOW) * _logistic(x[1]))
     if damped:
@@ -173,7 +173,9 @@ def _unpack(x, damped):
 
 
 @_compiled
-def _run(y, alpha, beta, phi, level, trend):
+def _run(
+    y: np.ndarray, alpha: float, beta: float, phi: float, level: float, trend: float
+) -> tuple[float, float, float]:
     """Sum of squared one-step errors, and the states after the last point."""
     sse = 0.0
     for t in range(y.size):
@@ -186,7 +188,7 @@ def _run(y, alpha, beta, phi, level, trend):
 
 
 @_compiled
-def _objective(x, y, damped, floor):
+def _objective(x: np.ndarray, y: np.ndarray, damped: bool, floor: float) -> float:
     alpha, beta, phi, level, trend = _unpack(x, damped)
     sse, _, _ = _run(y, alpha, beta, phi, level, trend)
     # The floor keeps a perfectly fitted series (all zeros, a straight line) finite.
@@ -194,7 +196,9 @@ def _objective(x, y, damped, floor):
 
 
 @_compiled
-def _nelder_mead(y, start, steps, damped, floor):
+def _nelder_mead(
+    y: np.ndarray, start: np.ndarray, steps: np.ndarray, damped: bool, floor: float
+) -> np.ndarray:
     """Nelder-Mead (reflection 1, expansion 2, contraction 0.5, shrink 0.5) from `start`."""
     k = start.size
     simplex = np.empty((k + 1, k))
@@ -249,7 +253,7 @@ def _nelder_mead(y, start, steps, damped, floor):
 
 
 @_compiled
-def _fit_one(y, damped):
+def _fit_one(y: np.ndarray, damped: bool) -> tuple[float, float, float, float, float, float]:
     n = y.size
     head = min(10, n // 2)
     level0 = y[:head].mean()
@@ -293,7 +297,7 @@ def _fit_one(y, damped):
 
 
 @_compiled
-def _fit_many(y, offsets, damped):
+def _fit_many(y: np.ndarray, offsets: np.ndarray, damped: bool) -> tuple[np.ndarray, np.ndarray]:
     count = offsets.size - 1
     params = np.empty((count, 5))
     sigma = np.empty(count)
@@ -309,7 +313,9 @@ def _fit_many(y, offsets, damped):
 
 
 @_compiled
-def _simulate_many(params, sigma, normals, out):
+def _simulate_many(
+    params: np.ndarray, sigma: np.ndarray, normals: np.ndarray, out: np.ndarray
+) -> None:
     draws, horizon = normals.shape
     for i in range(params.shape[0]):
         alpha, beta, phi = params[i, 0], params[i, 1], params[i, 2]

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -327,7 +328,9 @@ def _lead_span(horizons: list[int], gap: int) -> str:
     return f"{first:,} days" if first == last else f"{first:,}-{last:,} days"
 
 
-def _headline(projection: Projection, report_date: dt.date, horizons) -> list[dict[str, Any]]:
+def _headline(
+    projection: Projection, report_date: dt.date, horizons: Sequence[int]
+) -> list[dict[str, Any]]:
     label = "central" if "central" in projection.labels else projection.labels[0]
     rows = projection.frame[projection.frame["scenario"] == label].set_index("date")
     headline = []
@@ -371,7 +374,9 @@ def _headline(projection: Projection, report_date: dt.date, horizons) -> list[di
     return headline
 
 
-def _scenarios(projection: Projection, report_date: dt.date, horizons) -> list[dict[str, Any]]:
+def _scenarios(
+    projection: Projection, report_date: dt.date, horizons: Sequence[int]
+) -> list[dict[str, Any]]:
     table = []
     # A scenario nothing caps says why: no estimate, one the data overrule, one already passed.
     verdict = projection.verdict
@@ -415,7 +420,9 @@ def _reading_of(details: dict[str, Any]) -> str:
     return source
 
 
-def _skill(config, series, notes) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+def _skill(
+    config: ReportConfig, series: pd.DataFrame, notes: list[str]
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
     try:
         scores = backtest(
             series,

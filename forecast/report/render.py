@@ -147,7 +147,7 @@ def html(content: ReportContent, chart_files: dict[str, dict], previous: dict | 
 DISPLACEMENT_SUBJECTS = ("displaced", "refugees")
 
 
-def _amount(row) -> str:
+def _amount(row: Any) -> str:
     """A figure as the document gave it: a range stays a range, never a made-up midpoint, and
     words stay words ("hundreds of thousands", with the range they are read as)."""
     if row.qualifier == "vague" and pd.notna(row.low) and pd.notna(row.high):
@@ -159,7 +159,9 @@ def _amount(row) -> str:
     return format_count(row.value)
 
 
-def _context(content: ReportContent, chart_files, previous) -> dict[str, Any]:
+def _context(
+    content: ReportContent, chart_files: dict[str, dict], previous: dict | None
+) -> dict[str, Any]:
     figures = content.figures
     shown, context = [], []
     if len(figures):

@@ -26,6 +26,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
@@ -39,7 +40,7 @@ from ..errors import DataError
 from ..formatting import format_count, long_date
 from ..verdict import USE_PHRASES
 from . import render, sources
-from .build import build, file_digest
+from .build import ReportContent, build, file_digest
 from .config import ConfigError, ReportConfig, load_config
 
 log = logging.getLogger("forecast.report")
@@ -172,7 +173,7 @@ def _open_no_follow(path: Path) -> int:
 
 
 @contextmanager
-def _locked(folder: Path, timeout: float):
+def _locked(folder: Path, timeout: float) -> Iterator[None]:
     # O_NOFOLLOW and no truncation: a link planted at .lock (a cron job running as root over a
     # shared folder) is refused, and its target is never opened, let alone emptied.
     descriptor = _open_no_follow(folder / ".lock")
@@ -382,7 +383,7 @@ def _earlier_forecasts(manifests: list[dict], series: pd.DataFrame) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-def _changes(previous: dict | None, content) -> list[str]:
+def _changes(previous: dict | None, content: ReportContent) -> list[str]:
     """What moved since the previous report, in words: the same target dates, old and new."""
     if previous is None:
         return []
@@ -415,7 +416,7 @@ def _changes(previous: dict | None, content) -> list[str]:
         )
     if before.get("ceiling") != now.get("ceiling"):
 
-        def said(value):
+        def said(value: float | None) -> str:
             return format_count(value) if value else "no upper estimate"
 
         then, later = before.get("ceiling"), now.get("ceiling")
