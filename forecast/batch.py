@@ -24,6 +24,7 @@ from threadpoolctl import threadpool_limits
 from . import batch_ets
 from .checks import check_draw_days, check_draws, check_horizon, check_levels, check_seed
 from .errors import DataError, ModelError, ScenarioError
+from .models import MODELS
 from .models import forecast as forecast_one
 from .progress import progress_bar
 
@@ -145,8 +146,9 @@ def forecast_many(
     series = int(ids.max()) + 1 if len(ids) else 0
     if engine is None and n_jobs < 0 and not _worth_workers(model, series, workers):
         n_jobs, workers = 1, 1
-    # ETS, the default, takes the compiled path: series as arrays, fitted in compiled loops.
-    fast = batch_ets.split(counts, keys, ids) if model == "ets" else None
+    # A model with a compiled path (ETS, the default) gets the series as arrays, fitted in
+    # compiled loops; the tag says so, not the model's name.
+    fast = batch_ets.split(counts, keys, ids) if _batch_arrays(model) else None
     rest = fast.rest if fast is not None else counts
     bar = progress_bar(series, progress, "series", "forecasting")
     pieces, failures = [], []
@@ -289,6 +291,13 @@ def _worth_workers(model: str, series: int, workers: int) -> bool:
         return False
     alone = series * SECONDS_PER_SERIES.get(model, 1.0)
     return alone > WORKER_START + alone / workers
+
+
+def _batch_arrays(model: str) -> bool:
+    """Whether the model declares a compiled path for many series (its `batch_arrays` tag); a
+    name no model has is left to the single-series path, which names the models there are."""
+    kind = MODELS.get(model)
+    return bool(kind is not None and getattr(kind, "batch_arrays", False))
 
 
 def _workers(n_jobs: int, engine: Any) -> int:

@@ -204,3 +204,22 @@ def test_work_smaller_than_starting_workers_runs_in_this_process(crossings, monk
         forecast.forecast_many(crossings, model="naive", horizon=7, n_jobs=2, progress=False)
     with pytest.raises(Started):  # an ensemble's few series outlast the start
         forecast.forecast_many(crossings, model="ensemble", horizon=7, progress=False)
+
+
+def test_the_compiled_path_follows_the_models_tag_not_its_name(crossings, monkeypatch):
+    from forecast import batch_ets
+    from forecast.models import ETS
+
+    seen = []
+    real_split = batch_ets.split
+
+    def split(*args, **kwargs):
+        seen.append("arrays")
+        return real_split(*args, **kwargs)
+
+    monkeypatch.setattr(batch_ets, "split", split)
+    forecast.forecast_many(crossings, model="ets", horizon=5, n_jobs=1, progress=False)
+    assert seen == ["arrays"]
+    monkeypatch.setattr(ETS, "batch_arrays", False)  # the same model, without the capability
+    many = forecast.forecast_many(crossings, model="ets", horizon=5, n_jobs=1, progress=False)
+    assert seen == ["arrays"] and len(many.failures) == 0

@@ -47,7 +47,8 @@ class Forecaster(BaseEstimator):
     `sklearn.base.clone`, `check_is_fitted`), so the models behave as any estimator does.
     Tags (class attributes) declare capabilities instead of leaving callers to discover them:
     `min_points` (daily flows needed), `handles_X` (uses covariates), `predicts_cumulative`,
-    `may_fall` (a stock's draws may go below its latest figure).
+    `may_fall` (a stock's draws may go below its latest figure), `batch_arrays` (`forecast_many`
+    fits it on many series at once as arrays, `forecast.batch_ets`).
     """
 
     name: ClassVar[str] = "model"
@@ -58,6 +59,9 @@ class Forecaster(BaseEstimator):
     #: model knows why (past crises' stocks fell at that stage); every other model's totals
     #: never fall.
     may_fall: ClassVar[bool] = False
+    #: `forecast_many` has a compiled path for this model (series as arrays, fitted by the
+    #: model's own kernels); otherwise it fits the model a series at a time.
+    batch_arrays: ClassVar[bool] = False
 
     def clone(self) -> Forecaster:
         """A new, unfitted model with the same parameters (`sklearn.base.clone`)."""

@@ -87,6 +87,7 @@ class ETS(Forecaster):
 
     name = "ets"
     min_points = 10
+    batch_arrays = True
 
     def __init__(self, damped: bool = True) -> None:
         self.damped = damped
