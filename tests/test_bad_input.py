@@ -259,3 +259,13 @@ def test_a_quote_the_header_never_closes_is_named_not_read_as_a_wide_file(write,
     with pytest.raises(forecast.DataError, match="header opens a quote") as caught:
         forecast.read_counts(path)
     assert caught.value.line == 1 and str(path) in str(caught.value)
+
+
+def test_a_semicolon_separated_file_is_named_as_such_not_read_as_a_wide_file(write):
+    # Excel in many locales: semicolons between fields, "1.234" for 1,234 in the values.
+    path = write("date;origin;destination;measure;kind;value\n"
+                 "2022-03-01;Ukraine;Poland;refugees;cumulative;1.234\n")  # fmt: skip
+    with pytest.raises(forecast.DataError, match="separated by semicolons") as caught:
+        forecast.read_counts(path)
+    assert caught.value.line == 1
+    assert "wide" not in str(caught.value)

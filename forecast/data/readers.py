@@ -219,6 +219,17 @@ def detect_format(source: Input) -> str:
             value=lines[0][:80],
         )
     header = [c.strip().lower() for c in _split_csv_line(lines[0])]
+    if len(header) == 1 and lines[0].count(";") >= 1:
+        # Excel in many locales saves "CSV" with semicolons, and numbers with a decimal comma
+        # and a thousands point ("1.234" for 1,234): read either way, it could be misread.
+        raise DataError(
+            "the columns are separated by semicolons (a CSV saved by Excel in a locale that "
+            "writes decimal commas?); save it as comma-separated CSV (UTF-8), with numbers "
+            "written without thousands separators",
+            path=name,
+            line=1,
+            value=lines[0][:80],
+        )
     if (
         len(lines) > 1
         and _split_csv_line(lines[1])[:1]
