@@ -538,3 +538,10 @@ def test_an_overruled_estimate_is_said_so_on_every_line_that_names_it(example_re
     assert text.count("none: the data overrule EU 7.0 million") == 3  # low, central, high
     assert "EU upper estimate (overruled by the data)" in text  # the chart's line
     assert "weighed as a cap" not in text and "none (data alone)" not in text
+
+
+def test_a_date_before_the_first_vintage_names_the_first_vintage(tmp_path):
+    # data/ukraine_2022_vintages.csv: UNHCR's daily figures as first published on 5 March 2022.
+    with pytest.raises(forecast.DataError, match="the first was published on 2022-03-05"):
+        run_report(EXAMPLE, as_of="2021-06-01", out=tmp_path)
+    assert not list(tmp_path.rglob("*.pdf"))

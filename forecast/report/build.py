@@ -148,7 +148,7 @@ def build(
     marked STALE on every page).
     """
     notes: list[str] = list(config.source_notes)
-    frames, sources, history = [], [], []
+    frames, sources, history, first = [], [], [], []
     for path in config.files:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", DataWarning)
@@ -156,6 +156,11 @@ def build(
             counts = read_counts(path, source=config.file_url(path))
         known = as_of(counts, pd.Timestamp(report_date))
         frames.append(known)
+        # When the series' figures were first public: said if the as-of date is before it.
+        measured = counts[counts["measure"] == config.measure]
+        if len(measured):
+            column = "published" if "published" in measured else "date"
+            first.append(pd.Timestamp(measured[column].min()))
         if "published" in counts:
             # Every vintage public by then, so the track record's origins each see what was
             # published by their own date.
@@ -180,10 +185,15 @@ def build(
     counts = pd.concat(frames, ignore_index=True)
     measure_rows = counts[counts["measure"] == config.measure]
     if measure_rows.empty:
-        if (counts["measure"] == config.measure).any() or counts.empty:
+        if first or counts.empty:
+            since = (
+                f"; the first was published on {min(first):%Y-%m-%d}: choose an --as-of on or "
+                "after it"
+                if first
+                else "; check --as-of"
+            )
             raise DataError(
-                f"no figures of measure {config.measure!r} published by {report_date}; check "
-                "--as-of",
+                f"no figures of measure {config.measure!r} published by {report_date}{since}",
                 path=str(config.path),
             )
         raise DataError(
