@@ -146,7 +146,7 @@ def _dripping(first: bytes, then: bytes):
 def test_the_deadline_covers_the_status_line_headers_and_body(first, then):
     for url in _dripping(first, then):
         started = time.monotonic()
-        with pytest.raises(FetchError, match=r"deadline of 1 s|more than 1 s"):
+        with pytest.raises(FetchError, match="deadline of 1 s"):
             fetch(url, timeout=2, deadline=1.0, attempts=1)
         assert time.monotonic() - started < 3.0
 

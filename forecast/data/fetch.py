@@ -22,7 +22,6 @@ import http.client
 import logging
 import socket
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -223,7 +222,8 @@ def fetch(
     timeout
         Seconds one read may wait.
     deadline
-        Seconds the whole body may take, per attempt.
+        Seconds the whole answer may take, per attempt: connecting, the status line, the
+        headers and the body.
     attempts
         Requests at most, the first included.
     backoff
@@ -280,7 +280,6 @@ def fetch(
 
 def _once(url: str, timeout: float, deadline: float, max_bytes: int) -> tuple[bytes, str]:
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
-    started = time.monotonic()
     watch = _Watch(deadline)
     request.watch = watch  # type: ignore[attr-defined]
     late = _Transient(f"no complete answer within the deadline of {deadline:g} s")
@@ -303,8 +302,6 @@ def _once(url: str, timeout: float, deadline: float, max_bytes: int) -> tuple[by
                     raise FetchError(
                         f"the response is larger than the limit of {max_bytes:,} bytes", path=url
                     )
-                if time.monotonic() - started > deadline:
-                    raise _Transient(f"the body took more than {deadline:g} s to arrive")
                 chunks.append(chunk)
             if watch.expired:
                 # The watch shut the socket: what came is cut short, whatever its headers say.
