@@ -25,7 +25,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import textwrap
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,6 +39,8 @@ sys.path.insert(0, str(ROOT))
 import forecast  # noqa: E402
 from forecast.data.fetch import FetchError, fetch  # noqa: E402
 from forecast.report import run_report  # noqa: E402
+from tests.test_archive import KILLED_WRITER  # noqa: E402
+from tests.test_live_sources import CONFIG as LIVE_CONFIG  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "ukraine-2022.toml"
 ODP = (ROOT / "tests" / "fixtures" / "unhcr_odp_ukraine_daily.json").read_bytes()
@@ -113,31 +114,15 @@ def report_kills(trials: int, rng: np.random.Generator) -> tuple[int, int, str]:
     )
 
 
-_WRITER = textwrap.dedent(
-    """
-    import sys, pandas as pd, forecast
-    archive = forecast.Archive(sys.argv[1])
-    dates = pd.date_range("2000-01-01", periods=5000)
-    round_ = 0
-    while True:
-        counts = pd.DataFrame({"date": dates, "origin": "o", "destination": "d",
-                               "measure": "cumulative_x", "kind": "cumulative",
-                               "value": float(round_), "source": "s"})
-        archive.add(counts)
-        round_ += 1
-        print(round_, flush=True)
-    """
-)
-
-
 def archive_kills(trials: int, rng: np.random.Generator) -> tuple[int, int, str]:
-    """SIGKILL a writer adding batches of 5,000 figures at a random moment; the archive must
-    pass SQLite's integrity check and hold whole batches only."""
+    """SIGKILL a writer adding batches of 20,000 figures at a random moment (the tests' writer,
+    `tests.test_archive.KILLED_WRITER`); the archive must pass SQLite's integrity check and
+    hold whole batches only."""
     held = 0
     for _ in range(trials):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "a.sqlite"
-            process = subprocess.Popen([sys.executable, "-c", _WRITER, str(path)],
+            process = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(path)],
                                        stdout=subprocess.PIPE, text=True, cwd=ROOT)  # fmt: skip
             assert process.stdout is not None
             process.stdout.readline()
@@ -148,7 +133,7 @@ def archive_kills(trials: int, rng: np.random.Generator) -> tuple[int, int, str]
                 ok = connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
             history = forecast.Archive(path).history()
             latest = forecast.Archive(path).counts()
-            held += int(ok and len(history) % 5000 == 0 and latest["value"].nunique() == 1)
+            held += int(ok and len(history) % 20000 == 0 and latest["value"].nunique() == 1)
     return trials, held, "integrity check ok, whole batches only"
 
 
@@ -217,22 +202,7 @@ def tampered_vintages(trials: int, rng: np.random.Generator) -> tuple[int, int, 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         config = root / "live.toml"
-        config.write_text(
-            textwrap.dedent(f"""
-            [crisis]
-            name = "Live"
-            event_start = 2022-02-24
-            [data]
-            files = ["{server.url}"]
-            measure = "daily_individuals"
-            max_data_age_days = 100000
-            [projection]
-            horizons = [7, 30]
-            [models]
-            backtest = ["naive"]
-            horizons = [7]
-            """)
-        )
+        config.write_text(LIVE_CONFIG.replace("URL", server.url))  # the tests' configuration
         # The source as retrieved on 5 April 2022 (runs for past dates read the archive only).
         forecast.Archive(root / "archive.sqlite").add_source(
             server.url, ODP, retrieved="2022-04-05T06:00:00"

@@ -399,7 +399,7 @@ def project(
             source=source or "reported" if estimate is not None else "",
             use="prior" if estimate is not None else "none",
         )  # fmt: skip
-    notes.extend(v.estimate_sentence() or "" for v in said[1:])
+    notes.extend(sentence for v in said[1:] if (sentence := v.estimate_sentence()))
     notes.extend(verdict.sentences())
     return Projection(
         frame=pd.concat(frames, ignore_index=True),
