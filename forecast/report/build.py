@@ -254,7 +254,7 @@ def build(
             source=passed.attributed_to or passed.source, use="passed",
             passed_by=(latest_value, latest_date),
         )  # fmt: skip
-        notes.append(projection.verdict.estimate_sentence() or "")
+        notes.append(projection.verdict.estimate_sentence() or passed.describe())
     notes.extend(projection.notes)
     headline = _headline(projection, report_date, config.horizons)
     scenarios = _scenarios(projection, report_date, config.horizons)

@@ -21,6 +21,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from ..evaluation import MIN_RANKED
 from ..formatting import format_count, long_date, short_date
 from ..plots import backtest_chart, fan_chart, forecast_trails, projection_chart, small_multiples
+from ..verdict import USE_PHRASES
 from .build import ReportContent
 
 log = logging.getLogger("forecast.report")
@@ -67,7 +68,7 @@ def charts(content: ReportContent) -> dict[str, plt.Figure]:
         # bands cross is otherwise read as a cap they ignore.
         verdict = content.projection.verdict
         overruled = verdict is not None and verdict.use == "overruled"
-        label = content.ceiling.label + (" (overruled by the data)" if overruled else "")
+        label = content.ceiling.label + (f" ({USE_PHRASES['overruled']})" if overruled else "")
         estimates = ((content.ceiling.value, label),)
     figures = {
         "scenarios": projection_chart(content.projection, estimates=estimates),
