@@ -299,3 +299,40 @@ def test_places_and_things_after_a_number_are_not_counts_of_people(text, values)
 def test_displacements_counted_are_displaced():
     rows = forecast.extract_figures("Surveys found 113,000 displacements across the country.")
     assert rows["subject"].tolist() == ["displaced"]
+
+
+@pytest.mark.parametrize(
+    "text, subjects",
+    [
+        # In the style of flood and cyclone situation reports (a held-out real corpus of
+        # 2026-12-03 carried "killed" from one figure of a list to the next, and read people in
+        # evacuation centres as `other`).
+        ("The floods left 37 people dead and more than 2 million affected.", ["killed", "other"]),
+        ("Authorities said 9 people were dead and 14 missing.", ["killed", "other"]),
+        ("Some 6,500 people were sheltered in evacuation centres overnight.", ["displaced"]),
+        ("About 18,000 residents were forced to evacuate their homes.", ["displaced"]),
+        ("Teams recorded 64,000 internal returnees in the province.", ["other"]),
+        ("Landslides hit nine districts, displacing 12,000 people.", ["displaced"]),
+        ("Fighting has uprooted 90,000 people in conflict-affected areas.", ["displaced"]),
+    ],
+)
+def test_a_word_that_names_another_subject_stops_the_one_before(text, subjects):
+    rows = forecast.extract_figures(text, published="2024-09-12")
+    assert rows["subject"].tolist() == subjects
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("Partners manage 212 IDP camps and 40 transit sites in the north.", []),
+        ("The rains affected 11 of the country's 26 provinces.", []),
+    ],
+)
+def test_a_modified_place_after_a_number_is_not_a_count_of_people(text, values):
+    rows = forecast.extract_figures(text, published="2024-09-12")
+    assert rows["value"].tolist() == values
+
+
+def test_a_massacre_counts_the_killed_not_those_who_fled_it():
+    text = "Families who fled described the massacre of at least 300 people in the town."
+    assert forecast.extract_figures(text)["subject"].tolist() == ["killed"]

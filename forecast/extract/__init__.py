@@ -257,7 +257,8 @@ def _number_of_things(before: str) -> bool:
 
 
 _SHARE_OF = re.compile(r"\b(?:out\s+of|in\s+every|in)\s+$", re.I)
-_OF_NEXT = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+)?", re.I)
+#: "34 of 45", "14 out of the 28", "11 of the country's 26": a part of the next figure.
+_OF_NEXT = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+)?(?:[\w-]+['\u2019]s\s+)?", re.I)
 
 
 def _figures_in(
@@ -381,10 +382,13 @@ def _subject(
     if rows and in_aside(sentence, previous_end, number.start):
         return rows[-1]["subject"]
     found = subject(sentence, number, previous_end, next_start, found_unit)
-    if found == "other" and rows and rows[-1]["date_rule"] in ("earlier", "change"):
-        return rows[-1]["subject"]
-    if found == "other" and rows and rows[-1]["unit"] == found_unit:
-        return rows[-1]["subject"]
+    # Only a figure no word names takes the subject of the one before it: "42 killed and 10
+    # million affected" names the second figure's ("affected"), so nothing is carried.
+    if not found and rows and rows[-1]["date_rule"] in ("earlier", "change"):
+        return str(rows[-1]["subject"])
+    if not found and rows and rows[-1]["unit"] == found_unit:
+        return str(rows[-1]["subject"])
+    found = found or "other"
     if (
         found != "other"
         and rows

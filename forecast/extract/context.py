@@ -205,7 +205,7 @@ def bounds(value: float, name: str) -> tuple[float, float]:
 
 _SUBJECTS = (
     ("killed", r"killed|kill|killing|murdered|dead|deaths?|death toll|died|die|lost their lives"
-     r"|fatalities"
+     r"|fatalities|massacred?|massacres"
      r"|perished|slain"),
     ("injured", r"injured|injuries|wounded|hurt"),
     ("refugees", r"refugees?|sought refuge|seek refuge|seeking refuge|asylum|asylum-seekers"
@@ -213,9 +213,13 @@ _SUBJECTS = (
      r"|cross(?:ed|es|ing)? (?:the border|borders|into)|neighbou?ring countries|abroad"
      r"|(?:fled|flee|fleeing) (?:to|into|across) (?:neighbou?ring|other) countr\w*"
      r"|(?:left|leave|leaving) (?:the|their) country"),
-    ("displaced", r"displaced|displace|displacements?|fled|flee|fleeing|flight|evacuated"
+    ("displaced", r"displaced|displace|displacing|displacements?|fled|flee|fleeing|flight|evacuated"
      r"|evacuees?|IDPs?|homeless|uprooted|left their homes|forced from their homes"
-     r"|on the move"),
+     r"|on the move|evacuate|evacuation cent(?:re|er)s?|safety cent(?:re|er)s?|sheltered"),
+    # Words that say a figure counts neither the displaced nor the dead ("42 killed and 10
+    # million affected", "5 missing", "internal returnees"): the figure is `other`, and the
+    # subject of the figure before it is not carried over to it.
+    ("other", r"(?<!-)affected|missing|returnees?|returned"),
     ("strikes", r"missiles?|rockets?|strikes?|airstrikes?|air strikes|shells|bombs?|drones?"),
 )  # fmt: skip
 _SUBJECT_RE = re.compile(
@@ -259,15 +263,19 @@ THINGS = {
 }  # fmt: skip
 _FILLERS = {
     "more", "other", "small", "additional", "new", "further", "young", "elderly", "local",
-    "displaced", "internally", "registered", "recorded", "estimated", "innocent", "foreign",
-    "ukrainian", "russian", "of", "the", "those", "these", "ballistic", "cruise", "guided",
-    "hypersonic", "attack", "aid", "humanitarian", "medical", "un", "staff",
+    "displaced", "internally", "internal", "registered", "recorded", "estimated", "innocent",
+    "foreign", "ukrainian", "russian", "of", "the", "those", "these", "ballistic", "cruise",
+    "guided", "hypersonic", "attack", "aid", "humanitarian", "medical", "un", "staff",
 }  # fmt: skip
 _IMPLICIT = {
     "were", "was", "are", "is", "have", "has", "had", "been", "injured", "wounded", "killed",
-    "dead", "died", "fled", "displaced", "missing", "more", "others", "in", "on", "since",
-    "to", "by", "or", "and", "from", "at", "as", "than",
+    "dead", "died", "fled", "displaced", "missing", "affected", "more", "others", "in", "on",
+    "since", "to", "by", "or", "and", "from", "at", "as", "than",
 }  # fmt: skip
+
+
+#: Words that modify a place or thing without being its head ("IDP camps", "refugee settlements").
+_THING_MODIFIERS = {"idp", "refugee", "displacement", "evacuation", "transit", "collective"}
 
 
 def unit(after: str) -> str | None:
@@ -276,9 +284,9 @@ def unit(after: str) -> str | None:
     Returns "" when the words name no counted noun but do not rule a count out ("304 injured"),
     and None when they name something that is not a count of people or strikes ("four days").
     """
-    words = re.findall(r"[A-Za-z\u00c0-\u024f][\w'-]*", after[:80])
-    if _names_a_thing(words[:4]):
+    if _names_a_thing(re.findall(r"[A-Za-z\u00c0-\u024f][\w'-]*|\d+", after[:80])[:6]):
         return None
+    words = re.findall(r"[A-Za-z\u00c0-\u024f][\w'-]*", after[:80])
     for position, word in enumerate(words[:4]):
         lowered = word.lower()
         if lowered in COUNTED:
@@ -311,6 +319,8 @@ def _names_a_thing(words: list[str]) -> bool:
             return False
         if lowered in THINGS:
             return True
+        if lowered in _THING_MODIFIERS or lowered.endswith("'s") or lowered.isdigit():
+            continue  # "594 IDP camps", "14 of the country's 28 districts": the head is later
         if lowered in _IMPLICIT - {"of"} or word[0].isupper():
             return False
     return False
@@ -318,7 +328,8 @@ def _names_a_thing(words: list[str]) -> bool:
 
 def subject(sentence: str, number: Number, previous_end: int, next_start: int, unit_: str) -> str:
     """What is counted: the first subject word after the number (before the next number), else
-    the last one before it (after the previous number); a counted noun decides first."""
+    the last one before it (after the previous number); a counted noun decides first. "" when
+    no word names a subject, "other" when one names something else ("affected", "missing")."""
     if unit_ in ("missiles", "rockets", "drones", "strikes", "shells", "bombs"):
         return "strikes"
     found = _subject_after(sentence, number.end, next_start)
@@ -326,7 +337,7 @@ def subject(sentence: str, number: Number, previous_end: int, next_start: int, u
         before = list(_SUBJECT_RE.finditer(sentence, previous_end, number.start))
         found = before[-1] if before else None
     if found is None:
-        return "other"
+        return ""
     name = found.lastgroup or "other"
     if name == "displaced" and _crosses_border(sentence, found.start(), next_start):
         return "refugees"  # "fled to Chad": crossing a border makes refugees
