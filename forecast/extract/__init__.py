@@ -83,6 +83,7 @@ from .context import (
     scope,
     sentences,
     subject,
+    subject_follows,
     unit,
 )
 from .inputs import Ceiling, ModelInputs, model_inputs
@@ -305,7 +306,13 @@ def _figures_in(
         if found_unit == "" and _number_of_things(sentence[previous_end : number.start]):
             continue  # "the number of these sites ... from 119 to 228": sites, not people
         counted = found_unit in COUNTED.values()
-        if number.is_words and not number.has_scale and number.value < 12 and not counted:
+        if (
+            number.is_words
+            and not number.has_scale
+            and number.value < 12
+            and not counted
+            and not subject_follows(sentence, end)
+        ):
             continue  # "two small towns", "one of the": words for small numbers need a noun
         if not counted and not number.has_scale and _NAME_BEFORE.search(sentence, 0, number.start):
             continue  # "a poll by Consultores 21 showed": a name's number, not a count

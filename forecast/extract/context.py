@@ -356,6 +356,18 @@ _ABROAD = re.compile(
 )
 
 
+def subject_follows(sentence: str, end: int) -> bool:
+    """Whether the word right after a number names a subject ("two deaths", "three injured").
+
+    Examples
+    --------
+    >>> subject_follows("causing two deaths", 11), subject_follows("two small towns", 3)
+    (True, False)
+    """
+    match = _SUBJECT_RE.match(sentence, end + 1 if sentence[end : end + 1] == " " else end)
+    return match is not None and match.lastgroup in ("killed", "injured", "displaced")
+
+
 def _subject_after(sentence: str, start: int, end: int) -> re.Match[str] | None:
     """The first subject word after a figure, skipping a parenthesis right after it ("4.6
     million individuals (924,000 households) have been displaced") and stopping at a
@@ -438,21 +450,26 @@ _MONTH_MAY = re.compile(
 _SAID = (
     r"(?:said|says|say|estimates?|estimated|reports?|reported|warns?|warned|expects?"
     r"|projects?|predicts?|predicted|projected|believes?|announced|stated|confirmed|counted"
-    r"|recorded|noted|added|told|tallied|registered)"
+    r"|recorded|noted|added|told|tallied|registered|identified)"
 )
 _ATTRIBUTIONS = (
     re.compile(
-        r"(?:\b(?:according to|as per|cited by|reported by|citing)"
+        r"(?:\b(?:according to(?:\s+(?:the\s+)?(?:latest\s+|new\s+|official\s+)?(?:figures|data"
+        r"|estimates|statistics|numbers)(?:\s+(?:released|published|compiled|issued|provided))?"
+        r"\s+(?:by|from))?|as per|cited by|reported by|citing)"
         r"|,\s*(?:said|says|stated|reported|added|noted|warned))\s+"
-        r"(?:the\s+|a\s+|an\s+)?(?P<who>[A-Za-z][\w\u2019'&.-]*(?:\s[\w\u2019'&.-]+){0,3}?)"
+        r"(?:the\s+|a\s+|an\s+)?(?P<who>[A-Za-z][\w\u2019'&.-]*(?:\s[\w\u2019'&.-]+){0,5}?)"
         r"(?=\s*[,.;]|\s+(?:said|on|in|at|who|that|as)\b|\s*$)",
         re.I,
     ),
-    re.compile(rf"\b(?:the\s+)?(?P<who>(?-i:[A-Z]{{2,}}[A-Za-z]*))\s+(?:\w+\s+)?{_SAID}\b", re.I),
+    re.compile(
+        rf"\b(?:the\s+)?(?P<who>(?-i:[A-Z]{{2,}}[A-Za-z]*))\)?\s+(?:\w+\s+)?{_SAID}\b", re.I
+    ),
     re.compile(
         r"\b(?:the\s+)?(?P<who>(?:[a-z\u2019']+\s){0,2}(?:officials?|governor|mayor|ministry"
         rf"|minister|authorities|police|spokesperson|spokesman|spokeswoman|president|government"
-        rf"|agency|army|military|sources|air force|armed forces|navy|general staff))"
+        rf"|agency|army|military|sources|air force|armed forces|navy|general staff|centre|center"
+        rf"|department|directorate|commission|secretariat))"
         rf"(?:\s+(?:on|this|last)\s+\w+)?\s+{_SAID}\b",
         re.I,
     ),
@@ -498,7 +515,17 @@ def agency(who: str) -> str:
     return match.lastgroup if match and match.lastgroup else who
 
 
-_SENTENCE_END = re.compile(r"[\s.!?\"'\u201d\u2019)]*$")
+# What may follow an attribution that closes a sentence (", the government announced on
+# Tuesday."): a short time phrase, then the end.
+_SENTENCE_END = re.compile(
+    r"(?:\s+(?:on|this|last|late|early|in)\s+[\w ,]{1,30}?)?[\s.!?\"'\u201d\u2019)]*$", re.I
+)
+
+
+_QUALIFYING = {
+    "more", "less", "fewer", "over", "nearly", "almost", "about", "around", "some", "at", "up",
+    "approximately", "roughly", "an", "another", "a", "the",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -520,6 +547,8 @@ def credits(sentence: str) -> list[Credit]:
             who = match.group("who").strip(" .,")
             if not who or who.lower() in ("the", "a", "an", "it", "they", "he", "she"):
                 continue
+            if any(char.isdigit() for char in who) or who.split()[0].lower() in _QUALIFYING:
+                continue  # ", reported more than 18,000": the figure, not who reported it
             trailing = bool(_SENTENCE_END.fullmatch(sentence, match.end()))
             found.append(Credit(match.start(), match.start("who"), number, trailing, agency(who)))
     if _CREDITS_SOMEONE.search(sentence):
