@@ -26,7 +26,17 @@ Qualifier
 Subject
     The first subject word after the number (before the next number), else the last one before
     it: killed, injured, refugees (refuge, asylum, neighbouring countries, abroad), displaced
-    (fled, displace, evacuated), strikes (missiles, rockets, drones), else ``other``.
+    (fled, displace, evacuated), strikes (missiles, rockets, drones), else ``other``. A verb
+    right before the next number is that number's ("killed 412 people and injured 1,120"); a
+    figure no word names takes the subject of the one before it when both count people ("310
+    unaccompanied children, 212 pregnant women").
+Source
+    ``attributed_to``: "according to X" (X's abbreviation when it gives one: "the Provincial
+    Relief Authority (PRA)" is ``PRA``), "X said" (an agency, an official, a ministry,
+    "officials in Goma"), a citation closing the sentence ("(OCHA 2022)", "(Government of
+    Nepal figures, 18 May)"); agencies by their short names (``AGENCIES``). A kind of
+    document ("media reports", "the latest provisional toll") and the people counted ("IDPs
+    were registered") are not sources.
 Estimate
     True when the number's clause speaks of the future or a projection (could, might, may,
     would, will, estimates, expected, projected, forecast); "an estimated N" is a count.
@@ -393,7 +403,7 @@ def _subject(
     # million affected" names the second figure's ("affected"), so nothing is carried.
     if not found and rows and rows[-1]["date_rule"] in ("earlier", "change"):
         return str(rows[-1]["subject"])
-    if not found and rows and rows[-1]["unit"] == found_unit:
+    if not found and rows and _same_kind(rows[-1]["unit"], found_unit):
         return str(rows[-1]["subject"])
     found = found or "other"
     if (
@@ -404,6 +414,15 @@ def _subject(
     ):
         rows[-1]["subject"] = found  # the two figures of a change count the same thing
     return found
+
+
+#: Units that count people: the items of one list of them ("310 unaccompanied children,
+#: 212 pregnant women and 95 elderly people") count the same subject.
+_PEOPLE = {"people", "civilians", "children", "women", "men", "families", "households"}
+
+
+def _same_kind(unit_: str, other: str) -> bool:
+    return unit_ == other or (unit_ in _PEOPLE and other in _PEOPLE)
 
 
 def _percentages(

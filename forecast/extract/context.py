@@ -16,8 +16,9 @@ from .numbers import MONTHS, UNITS, Number
 
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sgt", "capt", "gov", "sen", "rep",
-    "prof", "no", "vs", "approx", "est", "etc", "e.g", "i.e", "u.s", "u.k", "u.n", "jan", "feb",
-    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co",
+    "prof", "no", "vs", "approx", "est", "etc", "ca", "e.g", "i.e", "u.s", "u.k", "u.n", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd",
+    "co",
 }  # fmt: skip
 
 
@@ -171,10 +172,12 @@ _QUALIFIERS = (
      r"|surpass|surpasses|surpassing|passed|passing"),
     ("at_least", r"at least|no fewer than|no less than|not less than|a minimum of|at a minimum"),
     ("up_to", r"up to|as many as|at most|no more than|not more than|a maximum of|fewer than"
-     r"|less than|under|below|as high as|just under|nearly|almost"),
+     r"|less than|under|below|as high as|just under|nearly|almost"
+     # "the toll could reach 20,000": a bound someone expects, not a count
+     r"|(?:could|may|might|would)\s+(?:reach|hit|rise\s+to|climb\s+to)"),
     ("about", r"about|around|approximately|approx\.?|roughly|some|an estimated|estimated"
      r"|an estimated (?:total|population|number) of|estimated at|put at"
-     r"|close to|circa|c\.|~|an? approximate"),
+     r"|close to|circa|c\.|ca\.|~|an? approximate"),
 )  # fmt: skip
 _QUALIFIER_RE = [
     (name, re.compile(rf"(?:^|\W)(?:{words})\s*$", re.I)) for name, words in _QUALIFIERS
@@ -205,17 +208,21 @@ def bounds(value: float, name: str) -> tuple[float, float]:
 
 _SUBJECTS = (
     ("killed", r"killed|kill|killing|murdered|dead|deaths?|death toll|died|die|lost their lives"
-     r"|fatalities|massacred?|massacres"
+     r"|fatalities|massacred?|massacres|bodies"
      r"|perished|slain"),
     ("injured", r"injured|injuries|wounded|hurt"),
     ("refugees", r"refugees?|sought refuge|seek refuge|seeking refuge|asylum|asylum-seekers"
      r"|arrivals|cross(?:ed|es|ing)?(?=\s+(?:since|from|into|over|to)\b|\s*[,.;]|\s*$)"
-     r"|cross(?:ed|es|ing)? (?:the border|borders|into)|neighbou?ring countries|abroad"
+     r"|cross(?:ed|es|ing)? (?:(?:the|a) (?:[\w-]+ )?borders?|borders|into)"
+     r"|(?:found|find|finding|sought|seek|seeking|taken|took|taking) refuge"
+     r"|neighbou?ring countries|abroad"
      r"|(?:fled|flee|fleeing) (?:to|into|across) (?:neighbou?ring|other) countr\w*"
      r"|(?:left|leave|leaving) (?:the|their) country"),
     ("displaced", r"displaced|displace|displacing|displacements?|fled|flee|fleeing|flight|evacuated"
      r"|evacuees?|IDPs?|homeless|uprooted|left their homes|forced from their homes"
-     r"|on the move|evacuate|evacuation cent(?:re|er)s?|safety cent(?:re|er)s?|sheltered"),
+     r"|on the move|evacuate|evacuation|safety cent(?:re|er)s?|sheltered"
+     # Not "sheltering" nor "sought shelter": in a war, from the bombs, in a metro station
+     r"|relocated|relocation|without shelter|relief camps"),
     # Words that say a figure counts neither the displaced nor the dead ("42 killed and 10
     # million affected", "5 missing", "internal returnees"): the figure is `other`, and the
     # subject of the figure before it is not carried over to it.
@@ -237,6 +244,7 @@ COUNTED = {
     "troops": "soldiers", "missiles": "missiles", "missile": "missiles", "rockets": "rockets",
     "drones": "drones", "strikes": "strikes", "airstrikes": "strikes", "shells": "shells",
     "bombs": "bombs", "woman": "women", "man": "men", "child": "children", "staff": "people",
+    "others": "people",
     "members": "people", "workers": "people", "volunteers": "people", "arrivals": "people",
 }  # fmt: skip
 #: Nouns that make a number something other than a count of people or strikes: not a figure.
@@ -259,13 +267,14 @@ THINGS = {
     "tents", "kits", "boats", "vehicles", "flights", "convoys", "partners", "organizations",
     "organisations", "agencies", "teams", "assessments", "reports", "projects", "wells",
     "latrines", "hectares", "acres", "bridges", "roads", "cases", "checkpoints", "crossings",
-    "meals", "rations", "incidents", "litres", "liters", "doses",
+    "meals", "rations", "incidents", "litres", "liters", "doses", "items",
 }  # fmt: skip
 _FILLERS = {
     "more", "other", "small", "additional", "new", "further", "young", "elderly", "local",
     "displaced", "internally", "internal", "registered", "recorded", "estimated", "innocent",
     "foreign", "ukrainian", "russian", "of", "the", "those", "these", "ballistic", "cruise",
     "guided", "hypersonic", "attack", "aid", "humanitarian", "medical", "un", "staff",
+    "unaccompanied", "separated", "pregnant", "vulnerable", "older", "disabled", "newly",
 }  # fmt: skip
 _IMPLICIT = {
     "were", "was", "are", "is", "have", "has", "had", "been", "injured", "wounded", "killed",
@@ -333,6 +342,18 @@ def subject(sentence: str, number: Number, previous_end: int, next_start: int, u
     if unit_ in ("missiles", "rockets", "drones", "strikes", "shells", "bombs"):
         return "strikes"
     found = _subject_after(sentence, number.end, next_start)
+    if (
+        found is not None
+        and next_start < len(sentence)
+        and found.group().lower() in _VERBS_OF_THE_NEXT
+        and found.end() <= next_start
+        and not sentence[found.end() : next_start].strip()
+    ):
+        found = None  # "killed 412 people and injured 1,120": "injured" is the next figure's
+    if found is None and _PLACED_IN.search(sentence, number.end, next_start):
+        # "85,000 people remain in 316 evacuation centres": where they are says what they are
+        where = _SUBJECT_RE.search(sentence, next_start, next_start + 60)
+        found = where if where is not None and where.lastgroup == "displaced" else None
     if found is None:
         before = list(_SUBJECT_RE.finditer(sentence, previous_end, number.start))
         found = before[-1] if before else None
@@ -341,7 +362,21 @@ def subject(sentence: str, number: Number, previous_end: int, next_start: int, u
     name = found.lastgroup or "other"
     if name == "displaced" and _crosses_border(sentence, found.start(), next_start):
         return "refugees"  # "fled to Chad": crossing a border makes refugees
+    if name == "displaced" and found.group().lower() in ("fled", "flee", "fleeing", "flight"):
+        # "fled the fighting and found refuge in Maltam": where they fled to says refugees
+        later = _SUBJECT_RE.finditer(sentence, found.end(), next_start)
+        if any(match.lastgroup == "refugees" for match in later):
+            return "refugees"
     return name
+
+
+#: Verbs whose object is the number right after them ("and injured 1,120").
+_VERBS_OF_THE_NEXT = {
+    "killed", "killing", "kill", "injured", "injuring", "wounded", "wounding", "displaced",
+    "displacing", "displace", "evacuated", "evacuating", "uprooted", "uprooting",
+}  # fmt: skip
+#: A figure's words that end by placing it in the next figure ("remain in", "sheltering at").
+_PLACED_IN = re.compile(r"\b(?:in|at|across|into)\s*$", re.I)
 
 
 # The words after a figure that can name its subject end at a subordinate clause ("evacuated
@@ -447,34 +482,6 @@ _MONTH_MAY = re.compile(
 
 # Attribution -----------------------------------------------------------------------------------
 
-_SAID = (
-    r"(?:said|says|say|estimates?|estimated|reports?|reported|warns?|warned|expects?"
-    r"|projects?|predicts?|predicted|projected|believes?|announced|stated|confirmed|counted"
-    r"|recorded|noted|added|told|tallied|registered|identified)"
-)
-_ATTRIBUTIONS = (
-    re.compile(
-        r"(?:\b(?:according to(?:\s+(?:the\s+)?(?:latest\s+|new\s+|official\s+)?(?:figures|data"
-        r"|estimates|statistics|numbers)(?:\s+(?:released|published|compiled|issued|provided))?"
-        r"\s+(?:by|from))?|as per|cited by|reported by|citing)"
-        r"|,\s*(?:said|says|stated|reported|added|noted|warned))\s+"
-        r"(?:the\s+|a\s+|an\s+)?(?P<who>[A-Za-z][\w\u2019'&.-]*(?:\s[\w\u2019'&.-]+){0,5}?)"
-        r"(?=\s*[,.;]|\s+(?:said|on|in|at|who|that|as)\b|\s*$)",
-        re.I,
-    ),
-    re.compile(
-        rf"\b(?:the\s+)?(?P<who>(?-i:[A-Z]{{2,}}[A-Za-z]*))\)?\s+(?:\w+\s+)?{_SAID}\b", re.I
-    ),
-    re.compile(
-        r"\b(?:the\s+)?(?P<who>(?:[a-z\u2019']+\s){0,2}(?:officials?|governor|mayor|ministry"
-        rf"|minister|authorities|police|spokesperson|spokesman|spokeswoman|president|government"
-        rf"|agency|army|military|sources|air force|armed forces|navy|general staff|centre|center"
-        rf"|department|directorate|commission|secretariat))"
-        rf"(?:\s+(?:on|this|last)\s+\w+)?\s+{_SAID}\b",
-        re.I,
-    ),
-)
-
 #: Agencies by the names news gives them, each normalised to the short name a report groups
 #: figures by ("the UN refugee agency" is UNHCR, "the Displacement Tracking Matrix" is IOM).
 AGENCIES = {
@@ -493,6 +500,48 @@ AGENCIES = {
     "IDMC": r"IDMC|Internal\s+Displacement\s+Monitoring\s+Centre",
     "EU": r"(?-i:EU)|European\s+Union|European\s+Commission",
 }
+_SAID = (
+    r"(?:said|says|say|estimates?|estimated|reports?|reported|warns?|warned|expects?"
+    r"|projects?|predicts?|predicted|projected|believes?|announced|stated|confirmed|counted"
+    r"|recorded|noted|added|told|tallied|registered|identified|asserts?|asserted)"
+)
+_ATTRIBUTIONS = (
+    re.compile(
+        r"(?:\b(?:according to(?:\s+(?:the\s+)?(?:latest\s+|new\s+|official\s+)?(?:figures|data"
+        r"|estimates|statistics|numbers)(?:\s+(?:released|published|compiled|issued|provided))?"
+        r"\s+(?:by|from))?|as per|cited by|reported by|citing)"
+        r"|,\s*(?:said|says|stated|reported|added|noted|warned))\s+"
+        r"(?:the\s+|a\s+|an\s+)?(?P<who>[A-Za-z][\w\u2019'&.-]*(?:\s[\w\u2019'&.-]+){0,5}?)"
+        # The name ends at its abbreviation ("the Provincial Relief Authority (PRA), as of"),
+        # which a report groups figures by, at a footnote mark ("Commission2 the toll"), or
+        # at a comma, a verb or a preposition.
+        r"(?:\s*\((?P<abbr>(?-i:[A-Z]{2,}[A-Za-z]*))\)|(?-i:(?<=[a-z]))\d{1,2}(?=[\s,.;])"
+        r"|(?=\s*[,.;]|\s+(?:said|on|in|at|who|that|as)\b|\s*$))",
+        re.I,
+    ),
+    re.compile(
+        rf"\b(?:the\s+)?(?P<who>(?-i:[A-Z]{{2,}}[A-Za-z]*))\)?\s+(?:\w+\s+)?{_SAID}\b", re.I
+    ),
+    re.compile(
+        r"\b(?:the\s+)?(?P<who>(?:[a-z\u2019']+\s){0,2}(?:officials?|governor|mayor|ministry"
+        rf"|minister|authorities|police|spokesperson|spokesman|spokeswoman|president|government"
+        rf"|agency|army|military|sources|air force|armed forces|navy|general staff|centre|center"
+        rf"|department|directorate|commission|secretariat|administration)"
+        # "Officials in Goma", "the Ministry of Water and Sanitation": a place or a remit
+        r"(?:\s+(?:of|in|for)(?:\s+(?:the\s+)?(?-i:[A-Z])[\w\u00C0-\u017F'-]*|\s+and){1,5})?)"
+        rf"(?:\s+(?:on|this|last)\s+\w+)?\s+{_SAID}\b",
+        re.I,
+    ),
+    # A citation closing the sentence: "(Government of Nepal figures, 18 May)", "(OCHA 2022)".
+    re.compile(
+        r"\((?P<who>(?:"
+        + "|".join(f"(?:{words})" for words in AGENCIES.values())
+        + r")\b|Government\s+of\s+(?-i:[A-Z])\w+(?:\s(?-i:[A-Z])\w+)?)[^()]*\)"
+        r"(?=[\s.;]*$)",
+        re.I,
+    ),
+)
+
 _AGENCY_RE = re.compile(
     "|".join(rf"(?P<{name}>\b(?:{words})\b)" for name, words in AGENCIES.items()), re.I
 )
@@ -522,6 +571,14 @@ _SENTENCE_END = re.compile(
 )
 
 
+#: Words that make an attribution a kind of document ("official reports", "the latest
+#: provisional toll"), which names no one a figure could be grouped by.
+_DOCUMENTS = {
+    "reports", "report", "toll", "estimations", "estimation", "estimates", "estimate",
+    "figures", "data", "statistics", "assessments", "assessment", "tallies", "tally", "count",
+    "counts", "accounts",
+}  # fmt: skip
+
 _QUALIFYING = {
     "more", "less", "fewer", "over", "nearly", "almost", "about", "around", "some", "at", "up",
     "approximately", "roughly", "an", "another", "a", "the",
@@ -544,11 +601,18 @@ def credits(sentence: str) -> list[Credit]:
     found = []
     for number, pattern in enumerate(_ATTRIBUTIONS):
         for match in pattern.finditer(sentence):
-            who = match.group("who").strip(" .,")
+            abbreviation = match.groupdict().get("abbr")
+            who = abbreviation or match.group("who").strip(" .,")
             if not who or who.lower() in ("the", "a", "an", "it", "they", "he", "she"):
                 continue
             if any(char.isdigit() for char in who) or who.split()[0].lower() in _QUALIFYING:
                 continue  # ", reported more than 18,000": the figure, not who reported it
+            if who.lower().startswith(("according to", "as per")):
+                continue  # "according to official reports": not "official" reporting
+            if who.islower() and _DOCUMENTS.intersection(who.split()):
+                continue  # "according to media reports": a kind of document, not who wrote it
+            if who.lower() in COUNTED:
+                continue  # "1,200 IDPs were registered": the people counted
             trailing = bool(_SENTENCE_END.fullmatch(sentence, match.end()))
             found.append(Credit(match.start(), match.start("who"), number, trailing, agency(who)))
     if _CREDITS_SOMEONE.search(sentence):
