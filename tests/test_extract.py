@@ -449,3 +449,142 @@ def test_a_qualifier_written_as_an_abbreviation_or_a_verb_of_reaching(text, valu
 def test_relief_items_are_not_people():
     text = "Partners distributed more than 140,000 relief items and 52,000 people got cash."
     assert forecast.extract_figures(text)["value"].tolist() == [52_000]
+
+
+# Kinds from a third held-out real corpus (2026-12-04: Cyclone Idai, Typhoon Rai, hurricanes
+# Eta and Iota, Somalia's drought, the Al Haouz earthquake, Kenya's floods, Sulawesi), each
+# tested on sentences written in its style.
+
+
+@pytest.mark.parametrize(
+    "text, who",
+    [
+        ("The Government has registered more than 3,200 vulnerable people at the sites.",
+         "Government"),
+        ("Some 9,000 homes were identified by the authorities as destroyed, and 4,000 people "
+         "displaced.", "authorities"),
+        ("According to the National Emergency Management and Disaster Relief Agency (NEMDRA) "
+         "data released on 3 May, over 210,000 people were affected.", "NEMDRA"),
+        ("According to the initial reports of the Provincial Disaster Council (PDC), 41,000 "
+         "people have been evacuated.", "PDC"),
+        ("Over 52,000 people need shelter assistance (IFRC 04/11/2022).", "IFRC"),
+        ("At least 96 people died as of 4 November (Reuters 05/11/2022; OCHA 06/11/2022).",
+         "Reuters"),
+        ("Some 150,000 people were affected (Government of the Gambia 02/08/2022).",
+         "Government of the Gambia"),
+        ("Malawi reports that more than 500,000 people have been affected.", "Malawi"),
+        ("The Ministry of Health early in the morning today confirmed that 87 people had died.",
+         "Ministry of Health"),
+        ("The Government of the Republic of Moldova reported that some 45,000 people had "
+         "crossed since Thursday.", "Government of the Republic of Moldova"),
+    ],
+)  # fmt: skip
+def test_a_source_named_as_situation_reports_name_it_is_credited(text, who):
+    assert (
+        forecast.extract_figures(text, published="2022-12-01")["attributed_to"].tolist()[0] == who
+    )
+
+
+def test_a_date_in_brackets_is_not_a_citation():
+    rows = forecast.extract_figures("Displacement peaked (March 2022) at 12,000 people.")
+    assert rows["attributed_to"].tolist() == [""]
+
+
+@pytest.mark.parametrize(
+    "text, subjects",
+    [
+        # a figure restated in another unit takes the subject the restatement has
+        ("About 12,300 families, or 61,500 people, were displaced by the floods.",
+         ["displaced", "displaced"]),
+        ("As many as 8,210 people from 1,642 households have been displaced across 9 counties.",
+         ["displaced", "displaced"]),
+        # where people stay says they are displaced
+        ("Across the province 212 shelters are housing 15,400 people.", ["displaced"]),
+        ("A total of 64 displacement sites are active, accommodating 9,870 people.",
+         ["displaced"]),
+        ("In Sindh, 18,200 people remain in official shelters.", ["displaced"]),
+        ("Thousands of residents have taken refuge in evacuation centres in Legazpi.",
+         ["displaced"]),
+        ("The rains forced 8,000 households to flee their homes, seeking refuge in 95 camps.",
+         ["displaced"]),
+        ("Some 40,000 people fled their homes last month, the UN refugee agency said.",
+         ["displaced"]),
+        # lives lost, and a toll read past the numbers that count no one
+        ("The storm has claimed 140 lives.", ["killed"]),
+        ("The floods claimed the lives of 1312 people.", ["killed"]),
+        ("The death toll rose by three in the last 48 hours to 412.", ["killed"]),
+    ],
+)  # fmt: skip
+def test_a_subject_handed_on_or_named_by_where_people_stay(text, subjects):
+    rows = forecast.extract_figures(text, published="2024-05-06")
+    assert rows["subject"].tolist() == subjects
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("Some 8,400 houses were destroyed (5,100) or damaged (3,300), the agency said.", []),
+        ("Aid has reached 14 counties and 6 regencies so far.", []),
+        ("The agency shipped 20,000 masks and 4,000 blankets to the coast.", []),
+        ("A 6.2-magnitude earthquake struck on Sunday, and 7-magnitude aftershocks followed.", []),
+        ("Nearly half of the under-5 population, some 300,000 children, is malnourished.",
+         [300_000]),
+        ("The number of camps has risen to 212 across the region.", []),
+        ("Tana River (3,864 displaced), Homa Bay (2,046) and Busia (4,056) were worst hit.",
+         [3_864, 2_046, 4_056]),
+    ],
+)  # fmt: skip
+def test_houses_counties_goods_magnitudes_and_age_bands_are_not_people(text, values):
+    assert forecast.extract_figures(text, published="2024-05-06")["value"].tolist() == values
+
+
+def test_at_least_another_is_at_least():
+    rows = forecast.extract_figures("At least another 310 people were injured.")
+    assert rows["qualifier"].tolist() == ["at_least"]
+
+
+def test_the_count_a_change_came_from_is_earlier_and_no_projection():
+    rows = forecast.extract_figures(
+        "Shelter populations have fallen to 8,100, down from 92,000 last week.",
+        published="2020-11-25",
+    )
+    assert rows["subject"].tolist() == ["displaced", "displaced"]
+    assert rows["date_rule"].tolist()[1] == "earlier"
+    rows = forecast.extract_figures(
+        "The number in need is expected to rise to 4 million from 2.5 million.",
+        published="2022-08-12",
+    )
+    assert rows["estimate"].tolist() == [True, False]
+
+
+@pytest.mark.parametrize(
+    "text, estimate",
+    [
+        ("Some 2.1 million people are estimated to face severe hunger through June.", True),
+        ("Some 30,000 people are estimated to have fled since Friday.", False),
+    ],
+)
+def test_estimated_to_face_is_a_projection(text, estimate):
+    rows = forecast.extract_figures(text, published="2022-03-01")
+    assert rows["estimate"].tolist() == [estimate]
+
+
+@pytest.mark.parametrize(
+    "text, who, subject",
+    [
+        # Written in the style of a disaster agency's update quoted by the wires (a paragraph
+        # on a cyclone read after the rules above were written).
+        ("The Department of Disaster Relief of Zambia (DoDR) reports that 212 people have died.",
+         "DoDR", "killed"),
+        ("Strong winds forced over 61,000 people to move from their homes in the south.", "",
+         "displaced"),
+        ("The police said 14 people drowned, while authorities in neighbouring Benin reported "
+         "9 deaths.", "authorities in neighbouring Benin", "killed"),
+    ],
+)  # fmt: skip
+def test_a_mixed_case_abbreviation_a_move_from_home_and_a_neighbouring_authority(
+    text, who, subject
+):
+    rows = forecast.extract_figures(text, published="2023-03-25")
+    assert rows["attributed_to"].tolist()[-1] == who
+    assert rows["subject"].tolist()[-1] == subject

@@ -88,6 +88,7 @@ from .context import (
     is_change,
     is_estimate,
     merge_ranges,
+    names_things,
     qualifier,
     range_bounds,
     scope,
@@ -289,6 +290,10 @@ def _figures_in(
     credited = credits(sentence)
     rows: list[dict[str, Any]] = []
     last_unit = ""
+    # The end of the last number read as a figure: a subject is looked for back to it, past
+    # numbers that count no one ("the death toll rose by one in the last 24 hours to 229").
+    figure_end = 0
+    after_thing = False  # the number before counted things ("houses destroyed (62,153)")
     for index, (number, second) in enumerate(pairs):
         if len(rows) > MAX_FIGURES_PER_SENTENCE:
             break  # the caller keeps MAX_FIGURES_PER_SENTENCE and says the rest were left
@@ -301,6 +306,12 @@ def _figures_in(
         ):
             continue  # "eight out of ten displaced people": a share's base, not a count
         found_unit = unit(sentence[end:next_start])
+        bracketed = sentence[number.start - 1 : number.start] == "(" and (
+            sentence[end : end + 1] == ")"
+        )
+        if bracketed and after_thing and found_unit not in COUNTED.values():
+            continue  # "112,000 houses ... destroyed (62,153)": more of the same things
+        after_thing = found_unit is None and names_things(sentence[end:next_start])
         if (
             found_unit is not None
             and index + 1 < len(pairs)
@@ -313,7 +324,9 @@ def _figures_in(
                 continue
         if found_unit is None:
             continue
-        if found_unit == "" and _number_of_things(sentence[previous_end : number.start]):
+        if found_unit not in COUNTED.values() and _number_of_things(
+            sentence[previous_end : number.start]
+        ):
             continue  # "the number of these sites ... from 119 to 228": sites, not people
         counted = found_unit in COUNTED.values()
         if (
@@ -349,15 +362,24 @@ def _figures_in(
             date, rule = None, "earlier" if earlier else "change"
         elif _CHANGE_NOUN.match(sentence, end):
             date, rule = None, "change"  # "a 2.3-million increase": a change, not a count
+        earlier = bool(rows) and _is_earlier(
+            sentence, rows[-1]["start"] - offset, figure_end, number
+        )
+        if earlier:
+            # "reduced to 10,400, down from 160,000", "expected to rise to 7 million from 5
+            # million": the figure after "from" is the count before the change, no projection
+            date, rule = None, "earlier"
         rows.append(
             {
                 "value": float(value),
                 "low": low,
                 "high": high,
                 "qualifier": name,
-                "subject": _subject(sentence, number, previous_end, next_start, found_unit, rows),
+                "subject": _subject(
+                    sentence, number, figure_end, next_start, found_unit, rows, earlier
+                ),
                 "unit": found_unit,
-                "estimate": is_estimate(sentence[left:right]),
+                "estimate": not earlier and is_estimate(sentence[left:right]),
                 "attributed_to": attribution(sentence, number.start, left, credited),
                 "date": date,
                 "quote": _quote(sentence, number.start, end),
@@ -370,9 +392,11 @@ def _figures_in(
                 "counts": "change" if rule == "change" else counts(sentence[left:right]),
                 "since": since,
                 "scope": "",
+                "changed_from": earlier,  # not a column: an earlier count after "to B from"
             }
         )
         rows[-1]["scope"] = scope(rows[-1]["subject"], sentence[left:right])
+        figure_end = end
     if percentages:
         rows.extend(_percentages(sentence, offset, mentions, published, source, credited))
     return rows
@@ -391,6 +415,7 @@ def _subject(
     next_start: int,
     found_unit: str,
     rows: list[dict[str, Any]],
+    earlier: bool = False,
 ) -> str:
     """The figure's subject (`context.subject`), or the figure's it qualifies or follows: a
     figure in a parenthesis after another ("killed 1,061 people (including almost 360
@@ -398,10 +423,17 @@ def _subject(
     second figure of a change ("rose from 217,000 to 2.1 million")."""
     if rows and in_aside(sentence, previous_end, number.start):
         return rows[-1]["subject"]
+    if rows and earlier:
+        return str(rows[-1]["subject"])  # "reduced to 10,400, down from 160,000"
     found = subject(sentence, number, previous_end, next_start, found_unit)
     # Only a figure no word names takes the subject of the one before it: "42 killed and 10
     # million affected" names the second figure's ("affected"), so nothing is carried.
-    if not found and rows and rows[-1]["date_rule"] in ("earlier", "change"):
+    if (
+        not found
+        and rows
+        and rows[-1]["date_rule"] in ("earlier", "change")
+        and not rows[-1].get("changed_from")
+    ):
         return str(rows[-1]["subject"])
     if not found and rows and _same_kind(rows[-1]["unit"], found_unit):
         return str(rows[-1]["subject"])
@@ -414,6 +446,26 @@ def _subject(
     ):
         rows[-1]["subject"] = found  # the two figures of a change count the same thing
     return found
+
+
+#: "rose to 7 million from 5 million", "reduced to 10,400, down from 160,000": the second
+#: figure is the count the first changed from.
+_TO_BEFORE = re.compile(
+    r"\bto\s+(?:(?:about|around|some|nearly|over|more than|almost|approximately)\s+)?$", re.I
+)
+_FROM_BEFORE = re.compile(
+    r"\s*(?:[a-z]+(?:\s+|(?=,)))?,?\s*(?:(?:down|up)\s+)?from\s+(?:(?:about|around|some"
+    r"|nearly|over|more than|almost|approximately)\s+)?",
+    re.I,
+)
+
+
+def _is_earlier(sentence: str, previous_start: int, previous_end: int, number: Number) -> bool:
+    """Whether `number` is what the figure before it changed from ("to B from A")."""
+    return bool(
+        _FROM_BEFORE.fullmatch(sentence, previous_end, number.start)
+        and _TO_BEFORE.search(sentence, max(0, previous_start - 40), previous_start)
+    )
 
 
 #: Units that count people: the items of one list of them ("310 unaccompanied children,

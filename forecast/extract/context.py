@@ -180,7 +180,9 @@ _QUALIFIERS = (
      r"|close to|circa|c\.|ca\.|~|an? approximate"),
 )  # fmt: skip
 _QUALIFIER_RE = [
-    (name, re.compile(rf"(?:^|\W)(?:{words})\s*$", re.I)) for name, words in _QUALIFIERS
+    # "at least another 2,059", "more than an additional 500": the qualifier still bounds it
+    (name, re.compile(rf"(?:^|\W)(?:{words})(?:\s+(?:another|an additional|a further))?\s*$", re.I))
+    for name, words in _QUALIFIERS
 ]
 
 
@@ -208,7 +210,7 @@ def bounds(value: float, name: str) -> tuple[float, float]:
 
 _SUBJECTS = (
     ("killed", r"killed|kill|killing|murdered|dead|deaths?|death toll|died|die|lost their lives"
-     r"|fatalities|massacred?|massacres|bodies"
+     r"|fatalities|massacred?|massacres|bodies|lives"
      r"|perished|slain"),
     ("injured", r"injured|injuries|wounded|hurt"),
     ("refugees", r"refugees?|sought refuge|seek refuge|seeking refuge|asylum|asylum-seekers"
@@ -219,10 +221,13 @@ _SUBJECTS = (
      r"|(?:fled|flee|fleeing) (?:to|into|across) (?:neighbou?ring|other) countr\w*"
      r"|(?:left|leave|leaving) (?:the|their) country"),
     ("displaced", r"displaced|displace|displacing|displacements?|fled|flee|fleeing|flight|evacuated"
-     r"|evacuees?|IDPs?|homeless|uprooted|left their homes|forced from their homes"
+     r"|evacuees?|IDPs?|homeless|uprooted|left their homes|from their homes"
      r"|on the move|evacuate|evacuation|safety cent(?:re|er)s?|sheltered"
      # Not "sheltering" nor "sought shelter": in a war, from the bombs, in a metro station
-     r"|relocated|relocation|without shelter|relief camps"),
+     r"|relocated|relocation|without shelter|relief camps|camps|shelters|shelter populations?"
+     # where the displaced stay: "969 shelters are housing 88,700", "accommodating 71,704"
+     r"|displacement sites?|accommodation (?:sites?|cent(?:re|er)s?)|are housing|being housed"
+     r"|housed in|accommodating|accommodated"),
     # Words that say a figure counts neither the displaced nor the dead ("42 killed and 10
     # million affected", "5 missing", "internal returnees"): the figure is `other`, and the
     # subject of the figure before it is not carried over to it.
@@ -244,7 +249,8 @@ COUNTED = {
     "troops": "soldiers", "missiles": "missiles", "missile": "missiles", "rockets": "rockets",
     "drones": "drones", "strikes": "strikes", "airstrikes": "strikes", "shells": "shells",
     "bombs": "bombs", "woman": "women", "man": "men", "child": "children", "staff": "people",
-    "others": "people",
+    "others": "people", "pupils": "children", "students": "people", "teachers": "people",
+    "patients": "people",
     "members": "people", "workers": "people", "volunteers": "people", "arrivals": "people",
 }  # fmt: skip
 #: Nouns that make a number something other than a count of people or strikes: not a figure.
@@ -253,7 +259,7 @@ NOT_COUNTED = {
     "minutes", "minute", "seconds", "decades", "km", "kilometres", "kilometers", "miles",
     "metres", "meters", "kg", "tonnes", "tons", "dollars", "euros", "pounds", "usd", "eur",
     "hryvnias", "hryvnia", "times", "percent", "degrees", "votes", "seats", "rounds", "round",
-    "points", "pages", "of",
+    "points", "pages", "magnitude", "of",
 }  # fmt: skip
 #: Places and things a number may count in a report on displacement ("45 relocation sites",
 #: "34 of 45 assessed sites", "1,200 homes destroyed"): the head of the noun phrase after a
@@ -267,7 +273,8 @@ THINGS = {
     "tents", "kits", "boats", "vehicles", "flights", "convoys", "partners", "organizations",
     "organisations", "agencies", "teams", "assessments", "reports", "projects", "wells",
     "latrines", "hectares", "acres", "bridges", "roads", "cases", "checkpoints", "crossings",
-    "meals", "rations", "incidents", "litres", "liters", "doses", "items",
+    "meals", "rations", "incidents", "litres", "liters", "doses", "items", "counties", "county",
+    "regencies", "barangays", "masks", "blankets", "mattresses", "tarpaulins", "jerrycans",
 }  # fmt: skip
 _FILLERS = {
     "more", "other", "small", "additional", "new", "further", "young", "elderly", "local",
@@ -318,6 +325,17 @@ def unit(after: str) -> str | None:
     return ""
 
 
+def names_things(after: str) -> bool:
+    """Whether the words after a number name places or things (`THINGS`), not people.
+
+    Examples
+    --------
+    >>> names_things(" houses were destroyed"), names_things(" weeks later")
+    (True, False)
+    """
+    return _names_a_thing(re.findall(r"[A-Za-z\u00c0-\u024f][\w'-]*|\d+", after[:80])[:6])
+
+
 def _names_a_thing(words: list[str]) -> bool:
     """Whether the noun phrase starting `words` (up to its first verb, preposition or name)
     is headed by a place or thing (`THINGS`) before any counted noun: "relocation sites",
@@ -350,10 +368,8 @@ def subject(sentence: str, number: Number, previous_end: int, next_start: int, u
         and not sentence[found.end() : next_start].strip()
     ):
         found = None  # "killed 412 people and injured 1,120": "injured" is the next figure's
-    if found is None and _PLACED_IN.search(sentence, number.end, next_start):
-        # "85,000 people remain in 316 evacuation centres": where they are says what they are
-        where = _SUBJECT_RE.search(sentence, next_start, next_start + 60)
-        found = where if where is not None and where.lastgroup == "displaced" else None
+    if found is None and next_start < len(sentence):
+        found = _subject_of_the_next(sentence, number.end, next_start)
     if found is None:
         before = list(_SUBJECT_RE.finditer(sentence, previous_end, number.start))
         found = before[-1] if before else None
@@ -362,12 +378,53 @@ def subject(sentence: str, number: Number, previous_end: int, next_start: int, u
     name = found.lastgroup or "other"
     if name == "displaced" and _crosses_border(sentence, found.start(), next_start):
         return "refugees"  # "fled to Chad": crossing a border makes refugees
+    if name == "refugees" and _REFUGE.fullmatch(found.group()):
+        # "taken refuge in evacuation centres": where they took refuge says displaced
+        where = _SUBJECT_RE.match(sentence, _skip_place_words(sentence, found.end()))
+        if where is not None and where.lastgroup == "displaced":
+            return "displaced"
     if name == "displaced" and found.group().lower() in ("fled", "flee", "fleeing", "flight"):
-        # "fled the fighting and found refuge in Maltam": where they fled to says refugees
-        later = _SUBJECT_RE.finditer(sentence, found.end(), next_start)
-        if any(match.lastgroup == "refugees" for match in later):
-            return "refugees"
+        # "fled the fighting and found refuge in Maltam": where they fled to says refugees,
+        # unless they fled their homes or took refuge in camps, or the word names an agency
+        if _HOMES.match(sentence, found.end()):
+            return name
+        for match in _SUBJECT_RE.finditer(sentence, found.end(), next_start):
+            if match.lastgroup == "refugees" and not _in_agency_name(sentence, match.start()):
+                where = _SUBJECT_RE.match(sentence, _skip_place_words(sentence, match.end()))
+                if where is None or where.lastgroup != "displaced":
+                    return "refugees"
     return name
+
+
+def _subject_of_the_next(sentence: str, end: int, next_start: int) -> re.Match[str] | None:
+    """The subject after the next number when a figure's words hand it on: "46,937 families,
+    or 234,685 people were displaced", "39,054 people from 6,580 households have been
+    displaced" (the same people), "85,000 people remain in 316 evacuation centres" (where they
+    stay: only a place of the displaced)."""
+    between = sentence[end:next_start]
+    if _RESTATED.search(between):
+        # the next figure's subject, read as it reads it: up to the number after it
+        digits = _DIGITS.match(sentence, next_start)
+        following = _DIGITS.search(sentence, digits.end() if digits else next_start + 1)
+        return _subject_after(
+            sentence, next_start, following.start() if following else len(sentence)
+        )
+    if _PLACED_IN.search(between):
+        where = _SUBJECT_RE.search(sentence, next_start, next_start + 60)
+        return where if where is not None and where.lastgroup == "displaced" else None
+    return None
+
+
+def _skip_place_words(sentence: str, end: int) -> int:
+    """The position after "in", "at" and the like and a number after a subject word."""
+    match = _PLACE_WORDS.match(sentence, end)
+    return match.end() if match else end
+
+
+def _in_agency_name(sentence: str, position: int) -> bool:
+    """Whether `position` falls inside an agency's name ("the UN refugee agency")."""
+    start = max(0, position - 40)
+    return any(m.start() <= position < m.end() for m in _AGENCY_RE.finditer(sentence, start))
 
 
 #: Verbs whose object is the number right after them ("and injured 1,120").
@@ -377,6 +434,18 @@ _VERBS_OF_THE_NEXT = {
 }  # fmt: skip
 #: A figure's words that end by placing it in the next figure ("remain in", "sheltering at").
 _PLACED_IN = re.compile(r"\b(?:in|at|across|into)\s*$", re.I)
+#: ... or by restating it in another unit ("46,937 families, or 234,685 people").
+_RESTATED = re.compile(
+    r"^\s*(?:[a-z-]+(?:\s+|(?=,))){0,2},?\s*(?:or|from)\s+(?:(?:around|about|some|approximately"
+    r"|nearly|over|more than|roughly)\s+)?$",
+    re.I,
+)
+_DIGITS = re.compile(r"\d[\d,.]*")
+_REFUGE = re.compile(r"(?:found|find|finding|sought|seek|seeking|taken|took|taking) refuge", re.I)
+_HOMES = re.compile(r"\s+(?:from\s+)?(?:their|his|her)\s+(?:homes?|villages?|houses?)\b", re.I)
+_PLACE_WORDS = re.compile(
+    r"\s+(?:in|at|into|inside)\s+(?:the\s+)?(?:more than\s+)?(?:[\d,]+\s+)?", re.I
+)
 
 
 # The words after a figure that can name its subject end at a subordinate clause ("evacuated
@@ -447,7 +516,9 @@ _ESTIMATE = re.compile(
     r"\b(?:could|might|may|would|will|projected|projects?|projections?|expects?"
     r"|expected|forecasts?|predicts?|predicted|anticipates?|anticipated|scenario|planning figure"
     r"|set to|likely to|plans?|planned|planning|targets?|targeted|aims? to"
-    r"|to (?:assist|reach|support|help|serve))\b",
+    r"|to (?:assist|reach|support|help|serve)"
+    # "are estimated to face": a projection; "is estimated to have fled" is a count
+    r"|(?:is|are)\s+estimated\s+to(?!\s+(?:have|be)\b))\b",
     re.I,
 )
 # "and more are expected": the projection is of others, not of the figure before it.
@@ -505,39 +576,60 @@ _SAID = (
     r"|projects?|predicts?|predicted|projected|believes?|announced|stated|confirmed|counted"
     r"|recorded|noted|added|told|tallied|registered|identified|asserts?|asserted)"
 )
+#: An abbreviation an agency goes by: "PRA", "IOM", "DoDMA", "GoN" (capitals, a lower-case
+#: letter between two of them at most).
+_ABBREVIATION = r"(?-i:[A-Z](?:[a-z]?[A-Z])+[A-Za-z]*)"
 _ATTRIBUTIONS = (
     re.compile(
-        r"(?:\b(?:according to(?:\s+(?:the\s+)?(?:latest\s+|new\s+|official\s+)?(?:figures|data"
-        r"|estimates|statistics|numbers)(?:\s+(?:released|published|compiled|issued|provided))?"
-        r"\s+(?:by|from))?|as per|cited by|reported by|citing)"
+        r"(?:\b(?:according to(?:\s+(?:the\s+|an?\s+)?(?:latest\s+|new\s+|official\s+|initial\s+"
+        r"|preliminary\s+)?(?:figures|data|estimates|statistics|numbers|reports?|statements?)"
+        r"(?:\s+(?:released|published|compiled|issued|provided))?\s+(?:by|from|of))?|as per"
+        # the passive: "identified by the authorities", "registered by the Government"
+        r"|(?:cited|reported|identified|confirmed|registered|recorded|counted|verified) by|citing)"
         r"|,\s*(?:said|says|stated|reported|added|noted|warned))\s+"
-        r"(?:the\s+|a\s+|an\s+)?(?P<who>[A-Za-z][\w\u2019'&.-]*(?:\s[\w\u2019'&.-]+){0,5}?)"
+        r"(?:the\s+|a\s+|an\s+)?(?P<who>[A-Za-z][\w\u2019'&.-]*(?:\s[\w\u2019'&.-]+){0,7}?)"
         # The name ends at its abbreviation ("the Provincial Relief Authority (PRA), as of"),
         # which a report groups figures by, at a footnote mark ("Commission2 the toll"), or
         # at a comma, a verb or a preposition.
-        r"(?:\s*\((?P<abbr>(?-i:[A-Z]{2,}[A-Za-z]*))\)|(?-i:(?<=[a-z]))\d{1,2}(?=[\s,.;])"
+        rf"(?:\s*\((?P<abbr>{_ABBREVIATION})\)|(?-i:(?<=[a-z]))\d{{1,2}}(?=[\s,.;])"
         r"|(?=\s*[,.;]|\s+(?:said|on|in|at|who|that|as)\b|\s*$))",
         re.I,
     ),
+    re.compile(rf"\b(?:the\s+)?(?P<who>{_ABBREVIATION})\)?\s+(?:\w+\s+)?{_SAID}\b", re.I),
     re.compile(
-        rf"\b(?:the\s+)?(?P<who>(?-i:[A-Z]{{2,}}[A-Za-z]*))\)?\s+(?:\w+\s+)?{_SAID}\b", re.I
-    ),
-    re.compile(
-        r"\b(?:the\s+)?(?P<who>(?:[a-z\u2019']+\s){0,2}(?:officials?|governor|mayor|ministry"
+        # "rival northern administration", never "while authorities": a conjunction is no name
+        r"\b(?:the\s+)?(?P<who>(?:(?!(?:while|and|but|as|when|whereas|although|that|which|who"
+        r"|after|since|because)\s)[a-z\u2019']+\s){0,2}(?:officials?|governor|mayor|ministry"
         rf"|minister|authorities|police|spokesperson|spokesman|spokeswoman|president|government"
         rf"|agency|army|military|sources|air force|armed forces|navy|general staff|centre|center"
         rf"|department|directorate|commission|secretariat|administration)"
-        # "Officials in Goma", "the Ministry of Water and Sanitation": a place or a remit
-        r"(?:\s+(?:of|in|for)(?:\s+(?:the\s+)?(?-i:[A-Z])[\w\u00C0-\u017F'-]*|\s+and){1,5})?)"
-        rf"(?:\s+(?:on|this|last)\s+\w+)?\s+{_SAID}\b",
+        # "Officials in Goma", "the Government of the Republic of Armenia": a place or a remit
+        r"(?:\s+(?:of|in|for)(?:\s+(?:the\s+)?(?:neighbou?ring\s+|northern\s+|southern\s+"
+        r"|eastern\s+|western\s+)?(?-i:[A-Z])[\w\u00C0-\u017F'-]*|\s+and|\s+of){1,6})?)"
+        # "has confirmed", "on Monday said", "early in the morning today confirmed"
+        r"(?:\s+(?:on|this|last)\s+\w+)?(?:\s+(?:early|late|earlier|later))?"
+        r"(?:\s+in\s+the\s+(?:morning|afternoon|evening))?(?:\s+(?:today|yesterday|tonight))?"
+        rf"(?:\s+(?:has|have|had))?\s+{_SAID}\b",
         re.I,
     ),
     # A citation closing the sentence: "(Government of Nepal figures, 18 May)", "(OCHA 2022)".
     re.compile(
         r"\((?P<who>(?:"
         + "|".join(f"(?:{words})" for words in AGENCIES.values())
-        + r")\b|Government\s+of\s+(?-i:[A-Z])\w+(?:\s(?-i:[A-Z])\w+)?)[^()]*\)"
+        + r")\b|Government\s+of\s+(?:the\s+)?(?-i:[A-Z])\w+(?:\s(?-i:[A-Z])\w+)?)[^()]*\)"
         r"(?=[\s.;]*$)",
+        re.I,
+    ),
+    # A citation by name and date anywhere: "(IFRC 18/12/2021)", "(AP News 19/12/2021; ...)".
+    re.compile(
+        rf"\((?!(?i:{MONTHS})\b)"  # "(March 2022)" is a date, not a citation
+        r"(?P<who>(?-i:[A-Z])[\w&.'-]*(?:\s+(?:of|the|for|and|(?-i:[A-Z])[\w&.'-]*)){0,5}?)"
+        r"\s+(?:\d{1,2}/\d{1,2}/)?(?:19|20)\d\d(?:\s*;[^()]*)?\)"
+    ),
+    # A name opening the sentence that reports: "Honduras reports that", "AHA Centre says that".
+    re.compile(
+        r"^(?:the\s+)?(?P<who>(?-i:[A-Z])[\w'-]+(?:\s(?-i:[A-Z])[\w'-]+){0,3})"
+        rf"(?:\s+(?:has|have))?\s+{_SAID}\s+that\b",
         re.I,
     ),
 )

@@ -124,6 +124,7 @@ _NOT_COUNTS = re.compile(
         |\b(?:{MONTHS})\s+\d{{4}}\b                                    # February 2022
         |\baged?\s+(?:between\s+)?\d+(?:\s*(?:-|to|and)\s*\d+)?
         |\bages\s+\d+(?:\s*(?:-|to|and)\s*\d+)?
+        |\b(?:under|over)-\d+s?\b                                      # the under-5s
         |\b(?:world\s+war|ww|covid|resolution|article|section|chapter|flight|highway|route
             |road|page|pp?\.|no\.|number|room|level|phase|grade|category|class|unit|protocol
             |paragraph|version|tier|stage)[\s-]*\d+
