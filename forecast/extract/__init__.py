@@ -86,6 +86,7 @@ from .context import (
     date_mentions,
     in_aside,
     is_change,
+    is_earlier,
     is_estimate,
     merge_ranges,
     names_things,
@@ -362,7 +363,7 @@ def _figures_in(
             date, rule = None, "earlier" if earlier else "change"
         elif _CHANGE_NOUN.match(sentence, end):
             date, rule = None, "change"  # "a 2.3-million increase": a change, not a count
-        earlier = bool(rows) and _is_earlier(
+        earlier = bool(rows) and is_earlier(
             sentence, rows[-1]["start"] - offset, figure_end, number
         )
         if earlier:
@@ -446,26 +447,6 @@ def _subject(
     ):
         rows[-1]["subject"] = found  # the two figures of a change count the same thing
     return found
-
-
-#: "rose to 7 million from 5 million", "reduced to 10,400, down from 160,000": the second
-#: figure is the count the first changed from.
-_TO_BEFORE = re.compile(
-    r"\bto\s+(?:(?:about|around|some|nearly|over|more than|almost|approximately)\s+)?$", re.I
-)
-_FROM_BEFORE = re.compile(
-    r"\s*(?:[a-z]+(?:\s+|(?=,)))?,?\s*(?:(?:down|up)\s+)?from\s+(?:(?:about|around|some"
-    r"|nearly|over|more than|almost|approximately)\s+)?",
-    re.I,
-)
-
-
-def _is_earlier(sentence: str, previous_start: int, previous_end: int, number: Number) -> bool:
-    """Whether `number` is what the figure before it changed from ("to B from A")."""
-    return bool(
-        _FROM_BEFORE.fullmatch(sentence, previous_end, number.start)
-        and _TO_BEFORE.search(sentence, max(0, previous_start - 40), previous_start)
-    )
 
 
 #: Units that count people: the items of one list of them ("310 unaccompanied children,

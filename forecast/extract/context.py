@@ -435,17 +435,41 @@ _VERBS_OF_THE_NEXT = {
 #: A figure's words that end by placing it in the next figure ("remain in", "sheltering at").
 _PLACED_IN = re.compile(r"\b(?:in|at|across|into)\s*$", re.I)
 #: ... or by restating it in another unit ("46,937 families, or 234,685 people").
-_RESTATED = re.compile(
-    r"^\s*(?:[a-z-]+(?:\s+|(?=,))){0,2},?\s*(?:or|from)\s+(?:(?:around|about|some|approximately"
-    r"|nearly|over|more than|roughly)\s+)?$",
-    re.I,
-)
+#: The words that may stand between "or", "from" or "to" and the number they lead to.
+_LEADING = r"(?:(?:about|around|some|approximately|nearly|over|more than|roughly|almost)\s+)?"
+_RESTATED = re.compile(rf"^\s*(?:[a-z-]+(?:\s+|(?=,))){{0,2}},?\s*(?:or|from)\s+{_LEADING}$", re.I)
 _DIGITS = re.compile(r"\d[\d,.]*")
 _REFUGE = re.compile(r"(?:found|find|finding|sought|seek|seeking|taken|took|taking) refuge", re.I)
 _HOMES = re.compile(r"\s+(?:from\s+)?(?:their|his|her)\s+(?:homes?|villages?|houses?)\b", re.I)
 _PLACE_WORDS = re.compile(
     r"\s+(?:in|at|into|inside)\s+(?:the\s+)?(?:more than\s+)?(?:[\d,]+\s+)?", re.I
 )
+
+
+#: "rose to 7 million from 5 million", "reduced to 10,400, down from 160,000": the second
+#: figure is the count the first changed from.
+_TO_BEFORE = re.compile(rf"\bto\s+{_LEADING}$", re.I)
+_FROM_BEFORE = re.compile(
+    rf"\s*(?:[a-z]+(?:\s+|(?=,)))?,?\s*(?:(?:down|up)\s+)?from\s+{_LEADING}", re.I
+)
+
+
+def is_earlier(sentence: str, previous_start: int, previous_end: int, number: Number) -> bool:
+    """Whether `number` is what the figure before it changed from ("to B from A"): the
+    figure before follows "to" and this one follows "from" right after it.
+
+    Examples
+    --------
+    >>> from forecast.extract.numbers import find_numbers
+    >>> text = "fell to 8,100, down from 92,000"
+    >>> first, second = find_numbers(text)
+    >>> is_earlier(text, first.start, first.end, second)
+    True
+    """
+    return bool(
+        _FROM_BEFORE.fullmatch(sentence, previous_end, number.start)
+        and _TO_BEFORE.search(sentence, max(0, previous_start - 40), previous_start)
+    )
 
 
 # The words after a figure that can name its subject end at a subordinate clause ("evacuated
