@@ -34,9 +34,12 @@ Source
     ``attributed_to``: "according to X" (X's abbreviation when it gives one: "the Provincial
     Relief Authority (PRA)" is ``PRA``), "X said" (an agency, an official, a ministry,
     "officials in Goma"), a citation closing the sentence ("(OCHA 2022)", "(Government of
-    Nepal figures, 18 May)"); agencies by their short names (``AGENCIES``). A kind of
-    document ("media reports", "the latest provisional toll") and the people counted ("IDPs
-    were registered") are not sources.
+    Nepal figures, 18 May)", "(IFRC 18/12/2021)"), a person who speaks ("Sezer stated",
+    "Aisha Bello, director of the agency, said", "said Musa Danjuma"); agencies by their short
+    names (``AGENCIES``). A kind of document ("media reports", "the latest provisional toll"),
+    the people counted ("IDPs were registered") and a place ("officials in Goma") are not
+    sources. Thousands separated by a comma and a space before a noun for people ("2,430, 445
+    people") are read as one number, with a `DataWarning`.
 Estimate
     True when the number's clause speaks of the future or a projection (could, might, may,
     would, will, estimates, expected, projected, forecast); "an estimated N" is a count.
@@ -179,6 +182,13 @@ def extract_figures(
             crowded += 1
             found = found[:MAX_FIGURES_PER_SENTENCE]
         rows.extend(found)
+    for text_ in _with_spaced_groups(rows):
+        warnings.warn(
+            f"{source or 'the text'}: {text_!r} read as one number, its thousands separated "
+            "by a comma and a space (check the document)",
+            DataWarning,
+            stacklevel=2,
+        )
     if crowded:
         warnings.warn(
             f"{crowded} sentence(s) of {source or 'the text'} held more than "
@@ -194,6 +204,14 @@ def extract_figures(
     for column in ("value", "low", "high"):
         frame[column] = frame[column].astype("float64")
     return frame
+
+
+def _with_spaced_groups(rows: list[dict[str, Any]]) -> list[str]:
+    """The figures written with a comma and a space inside them ("2,430, 445")."""
+    return [row["text"] for row in rows if _SPACED_GROUPS.search(row["text"])]
+
+
+_SPACED_GROUPS = re.compile(r"\d,\s\d")
 
 
 def _pieces(text: str) -> list[tuple[int, int]]:

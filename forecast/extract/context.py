@@ -212,7 +212,7 @@ _SUBJECTS = (
     ("killed", r"killed|kill|killing|murdered|dead|deaths?|death toll|died|die|lost their lives"
      r"|fatalities|massacred?|massacres|bodies|lives"
      r"|perished|slain"),
-    ("injured", r"injured|injuries|wounded|hurt"),
+    ("injured", r"injured|injuries|injury|wounded|hurt"),
     ("refugees", r"refugees?|sought refuge|seek refuge|seeking refuge|asylum|asylum-seekers"
      r"|arrivals|cross(?:ed|es|ing)?(?=\s+(?:since|from|into|over|to)\b|\s*[,.;]|\s*$)"
      r"|cross(?:ed|es|ing)? (?:(?:the|a) (?:[\w-]+ )?borders?|borders|into)"
@@ -221,7 +221,9 @@ _SUBJECTS = (
      r"|(?:fled|flee|fleeing) (?:to|into|across) (?:neighbou?ring|other) countr\w*"
      r"|(?:left|leave|leaving) (?:the|their) country"),
     ("displaced", r"displaced|displace|displacing|displacements?|fled|flee|fleeing|flight|evacuated"
-     r"|evacuees?|IDPs?|homeless|uprooted|left their homes|from their homes"
+     r"|evacuees?|IDPs?|homeless|uprooted|(?:left|leave|leaving|from|out of) their"
+     r" (?:homes?|locations|communities|villages)|moved to safety|tent cities|living in tents"
+     r"|shelter services"
      r"|on the move|evacuate|evacuation|safety cent(?:re|er)s?|sheltered"
      # Not "sheltering" nor "sought shelter": in a war, from the bombs, in a metro station
      r"|relocated|relocation|without shelter|relief camps|camps|shelters|shelter populations?"
@@ -275,6 +277,7 @@ THINGS = {
     "latrines", "hectares", "acres", "bridges", "roads", "cases", "checkpoints", "crossings",
     "meals", "rations", "incidents", "litres", "liters", "doses", "items", "counties", "county",
     "regencies", "barangays", "masks", "blankets", "mattresses", "tarpaulins", "jerrycans",
+    "aftershocks", "tremors", "earthquakes", "quakes",
 }  # fmt: skip
 _FILLERS = {
     "more", "other", "small", "additional", "new", "further", "young", "elderly", "local",
@@ -286,7 +289,7 @@ _FILLERS = {
 _IMPLICIT = {
     "were", "was", "are", "is", "have", "has", "had", "been", "injured", "wounded", "killed",
     "dead", "died", "fled", "displaced", "missing", "affected", "more", "others", "in", "on",
-    "since", "to", "by", "or", "and", "from", "at", "as", "than",
+    "since", "to", "by", "or", "and", "from", "at", "as", "than", "who", "which", "that",
 }  # fmt: skip
 
 
@@ -365,7 +368,7 @@ def subject(sentence: str, number: Number, previous_end: int, next_start: int, u
         and next_start < len(sentence)
         and found.group().lower() in _VERBS_OF_THE_NEXT
         and found.end() <= next_start
-        and not sentence[found.end() : next_start].strip()
+        and _LEADING_RE.fullmatch(sentence, found.end(), next_start)
     ):
         found = None  # "killed 412 people and injured 1,120": "injured" is the next figure's
     if found is None and next_start < len(sentence):
@@ -430,13 +433,16 @@ def _in_agency_name(sentence: str, position: int) -> bool:
 #: Verbs whose object is the number right after them ("and injured 1,120").
 _VERBS_OF_THE_NEXT = {
     "killed", "killing", "kill", "injured", "injuring", "wounded", "wounding", "displaced",
-    "displacing", "displace", "evacuated", "evacuating", "uprooted", "uprooting",
+    "displacing", "displace", "evacuated", "evacuating", "uprooted", "uprooting", "affected",
+    "affecting",
 }  # fmt: skip
 #: A figure's words that end by placing it in the next figure ("remain in", "sheltering at").
 _PLACED_IN = re.compile(r"\b(?:in|at|across|into)\s*$", re.I)
 #: ... or by restating it in another unit ("46,937 families, or 234,685 people").
 #: The words that may stand between "or", "from" or "to" and the number they lead to.
 _LEADING = r"(?:(?:about|around|some|approximately|nearly|over|more than|roughly|almost)\s+)?"
+#: Only a qualifier between a verb and the number it governs ("affected approximately 339,658").
+_LEADING_RE = re.compile(rf"\s*{_LEADING}", re.I)
 _RESTATED = re.compile(rf"^\s*(?:[a-z-]+(?:\s+|(?=,))){{0,2}},?\s*(?:or|from)\s+{_LEADING}$", re.I)
 _DIGITS = re.compile(r"\d[\d,.]*")
 _REFUGE = re.compile(r"(?:found|find|finding|sought|seek|seeking|taken|took|taking) refuge", re.I)
@@ -492,8 +498,13 @@ def subject_follows(sentence: str, end: int) -> bool:
     >>> subject_follows("causing two deaths", 11), subject_follows("two small towns", 3)
     (True, False)
     """
-    match = _SUBJECT_RE.match(sentence, end + 1 if sentence[end : end + 1] == " " else end)
+    start = end + 1 if sentence[end : end + 1] == " " else end
+    other = _OTHER_WORD.match(sentence, start)  # "two other fatalities", "three more deaths"
+    match = _SUBJECT_RE.match(sentence, other.end() if other else start)
     return match is not None and match.lastgroup in ("killed", "injured", "displaced")
+
+
+_OTHER_WORD = re.compile(r"(?:other|more|additional|further|new)\s+", re.I)
 
 
 def _subject_after(sentence: str, start: int, end: int) -> re.Match[str] | None:
@@ -598,8 +609,13 @@ AGENCIES = {
 _SAID = (
     r"(?:said|says|say|estimates?|estimated|reports?|reported|warns?|warned|expects?"
     r"|projects?|predicts?|predicted|projected|believes?|announced|stated|confirmed|counted"
-    r"|recorded|noted|added|told|tallied|registered|identified|asserts?|asserted)"
+    r"|recorded|noted|added|told|tallied|registered|identified|asserts?|asserted"
+    r"|(?:were|was)\s+quoted(?:\s+as\s+saying)?)"
 )
+#: A capitalised word of a person's or a body's name ("Sani-Gwarzo", "O'Brien").
+_NAME = r"(?-i:[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?)"
+#: Verbs of speaking that credit the speaker, in the past or present tense.
+_SPOKE = r"said|says|stated|noted|told|added|warned|explained|announced|informs"
 #: An abbreviation an agency goes by: "PRA", "IOM", "DoDMA", "GoN" (capitals, a lower-case
 #: letter between two of them at most).
 _ABBREVIATION = r"(?-i:[A-Z](?:[a-z]?[A-Z])+[A-Za-z]*)"
@@ -610,7 +626,7 @@ _ATTRIBUTIONS = (
         r"(?:\s+(?:released|published|compiled|issued|provided))?\s+(?:by|from|of))?|as per"
         # the passive: "identified by the authorities", "registered by the Government"
         r"|(?:cited|reported|identified|confirmed|registered|recorded|counted|verified) by|citing)"
-        r"|,\s*(?:said|says|stated|reported|added|noted|warned))\s+"
+        r"|,[\u201d\u2019\"']?\s*(?:said|says|stated|reported|added|noted|warned))\s+"
         r"(?:the\s+|a\s+|an\s+)?(?P<who>[A-Za-z][\w\u2019'&.-]*(?:\s[\w\u2019'&.-]+){0,7}?)"
         # The name ends at its abbreviation ("the Provincial Relief Authority (PRA), as of"),
         # which a report groups figures by, at a footnote mark ("Commission2 the toll"), or
@@ -626,7 +642,8 @@ _ATTRIBUTIONS = (
         r"|after|since|because)\s)[a-z\u2019']+\s){0,2}(?:officials?|governor|mayor|ministry"
         rf"|minister|authorities|police|spokesperson|spokesman|spokeswoman|president|government"
         rf"|agency|army|military|sources|air force|armed forces|navy|general staff|centre|center"
-        rf"|department|directorate|commission|secretariat|administration)"
+        rf"|department|directorate|commission|secretariat|administration|office|bureau"
+        rf"|presidency|council|authority|institute|committee|network)"
         # "Officials in Goma", "the Government of the Republic of Armenia": a place or a remit
         r"(?:\s+(?:of|in|for)(?:\s+(?:the\s+)?(?:neighbou?ring\s+|northern\s+|southern\s+"
         r"|eastern\s+|western\s+)?(?-i:[A-Z])[\w\u00C0-\u017F'-]*|\s+and|\s+of){1,6})?)"
@@ -649,6 +666,16 @@ _ATTRIBUTIONS = (
         rf"\((?!(?i:{MONTHS})\b)"  # "(March 2022)" is a date, not a citation
         r"(?P<who>(?-i:[A-Z])[\w&.'-]*(?:\s+(?:of|the|for|and|(?-i:[A-Z])[\w&.'-]*)){0,5}?)"
         r"\s+(?:\d{1,2}/\d{1,2}/)?(?:19|20)\d\d(?:\s*;[^()]*)?\)"
+    ),
+    # A person who speaks, in the wires' ways: "Sezer stated", "Mustafa Ahmed, director of the
+    # State Emergency Management Agency, said", "Paolo Emilio Raholinarivo, reported", "said
+    # Nasir Sani-Gwarzo", "says Alhaji Abubakar Mariam".
+    re.compile(
+        # not a place after a preposition: "Officials in Goma told" credits the officials
+        r"(?<![\w-])(?<!\bin )(?<!\bat )(?<!\bof )(?<!\bto )(?<!\bby )(?<!from )(?<!\bfor )"
+        rf"(?P<who>{_NAME}(?:\s{_NAME}){{0,3}})(?:,\s(?-i:[a-z])[^,]{{2,100}}?,)?,?"
+        rf"(?:\s+(?:on|this|last)\s+\w+)?\s+(?:{_SPOKE})\b"
+        rf"|\b(?:said|says|told|added)\s+(?P<who2>{_NAME}(?:\s{_NAME}){{1,3}})"
     ),
     # A name opening the sentence that reports: "Honduras reports that", "AHA Centre says that".
     re.compile(
@@ -683,10 +710,18 @@ def agency(who: str) -> str:
 # What may follow an attribution that closes a sentence (", the government announced on
 # Tuesday."): a short time phrase, then the end.
 _SENTENCE_END = re.compile(
-    r"(?:\s+(?:on|this|last|late|early|in)\s+[\w ,]{1,30}?)?[\s.!?\"'\u201d\u2019)]*$", re.I
+    r"(?:\s+(?:on|this|last|late|early|in)\s+[\w ,]{1,30}?|\s+(?:monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday|today|yesterday))?[\s.!?\"'\u201d\u2019)]*$",
+    re.I,
 )
 
 
+_NOT_NAMES = {
+    "the", "a", "an", "it", "they", "he", "she", "we", "i", "this", "that", "there", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
+    *MONTHS.split("|"),
+}  # fmt: skip
+_PREPOSITIONS = {"in", "on", "at", "to", "by", "for", "from", "with", "into", "during", "after"}
 #: Words that make an attribution a kind of document ("official reports", "the latest
 #: provisional toll"), which names no one a figure could be grouped by.
 _DOCUMENTS = {
@@ -717,10 +752,10 @@ def credits(sentence: str) -> list[Credit]:
     found = []
     for number, pattern in enumerate(_ATTRIBUTIONS):
         for match in pattern.finditer(sentence):
-            abbreviation = match.groupdict().get("abbr")
-            who = abbreviation or match.group("who").strip(" .,")
-            if not who or who.lower() in ("the", "a", "an", "it", "they", "he", "she"):
-                continue
+            groups = match.groupdict()
+            who = (groups.get("abbr") or groups.get("who") or groups.get("who2") or "").strip(" .,")
+            if not who or who.lower() in _NOT_NAMES or who.split()[0].lower() in _PREPOSITIONS:
+                continue  # ", reported in an SMS to AFP": where, not who
             if any(char.isdigit() for char in who) or who.split()[0].lower() in _QUALIFYING:
                 continue  # ", reported more than 18,000": the figure, not who reported it
             if who.lower().startswith(("according to", "as per")):
@@ -729,8 +764,13 @@ def credits(sentence: str) -> list[Credit]:
                 continue  # "according to media reports": a kind of document, not who wrote it
             if who.lower() in COUNTED:
                 continue  # "1,200 IDPs were registered": the people counted
-            trailing = bool(_SENTENCE_END.fullmatch(sentence, match.end()))
-            found.append(Credit(match.start(), match.start("who"), number, trailing, agency(who)))
+            # Closing the sentence, or after its last number ("Sezer stated while making a
+            # presentation"): it credits every figure of the sentence.
+            trailing = bool(_SENTENCE_END.fullmatch(sentence, match.end())) or (
+                _DIGITS.search(sentence, match.end()) is None
+            )
+            where = match.start("who") if groups.get("who") else match.start("who2")
+            found.append(Credit(match.start(), where, number, trailing, agency(who)))
     if _CREDITS_SOMEONE.search(sentence):
         named = {credit.who for credit in found}
         for match in _AGENCY_RE.finditer(sentence):

@@ -67,6 +67,8 @@ _NUMBER = re.compile(
     |(?P<dozen>\b(?:a|one)\s+dozen\b)
     |(?P<digits>(?<![\w.,])(?P<int>
             \d{{1,2}}(?:,\d{{2}})+,\d{{3}}(?![,.]?\d)                   # 15,00,000 (lakh)
+            |\d{{1,3}}(?:,\s?\d{{3}})*,\s\d{{3}}(?:,\s?\d{{3}})*         # 2,430, 445 people
+                (?=\s+(?:{_PEOPLE}|persons)\b)                # (a typo: read, and said)
             |\d{{1,3}}(?:,\d{{3}})+(?![,.]?\d)                           # 1,500,000
             |\d{{1,3}}(?:\.\d{{3}}){{2,}}(?![,.]?\d)                     # 1.500.000
             |\d{{1,3}}(?:[ \u00a0\u2009\u202f]\d{{3}})+(?![,.]?\d)      # 1 500 000
@@ -115,6 +117,7 @@ _NOT_COUNTS = re.compile(
                                                                      # never starts with 0
         |\b\d[\d,.]*\s?(?:m|km|cm|mm|ft)\s+(?:long|wide|high|tall|deep|away)\b  # 500m long
         |\b\d+(?:st|nd|rd|th)\b                                        # 21st
+        |\b\d(?:\.\d)?(?:\s*(?:and|to|or|-)\s*\d(?:\.\d)?)?[\s-]*magnitude\b  # 7.7 magnitude
         |\b\d{{4}}s\b                                                 # the 1990s
         |\b(?:1[89]\d\d|20\d\d)\b(?!,\d|\s+(?:{_PEOPLE})\b))            # years
     |(?=[a-z])(?:
@@ -125,6 +128,7 @@ _NOT_COUNTS = re.compile(
         |\baged?\s+(?:between\s+)?\d+(?:\s*(?:-|to|and)\s*\d+)?
         |\bages\s+\d+(?:\s*(?:-|to|and)\s*\d+)?
         |\b(?:under|over)-\d+s?\b                                      # the under-5s
+        |\bmagnitudes?\s+(?:of\s+)?\d(?:\.\d)?(?:\s*(?:and|to|or|-)\s*\d(?:\.\d)?)?\b  # of 7.7
         |\b(?:world\s+war|ww|covid|resolution|article|section|chapter|flight|highway|route
             |road|page|pp?\.|no\.|number|room|level|phase|grade|category|class|unit|protocol
             |paragraph|version|tier|stage)[\s-]*\d+
