@@ -674,3 +674,86 @@ def test_thousands_separated_by_a_comma_and_a_space_are_read_as_one_number_and_s
     with pytest.warns(forecast.DataWarning, match="1,210, 445"):
         rows = forecast.extract_figures(text, published="2023-01-23")
     assert rows["value"].tolist() == [1_210_445]
+
+
+# Kinds from a fifth held-out real corpus (2026-12-04: a key-figure panel, DSWD DROMIC
+# reports, NDCC bullets, displacement dashboards, a DTM dashboard, an IDMC table), tested on
+# documents written in their styles.
+
+
+def test_a_key_figure_panel_reads_each_number_with_the_label_under_it():
+    text = "KEY FIGURES\n\n2.1 million\n\nPeople in Need\n\n0.318 million\n\nTotal number of IDPs\n"
+    rows = forecast.extract_figures(text, published="2020-05-01")
+    assert rows[["value", "subject"]].values.tolist() == [
+        [2_100_000, "other"],
+        [318_000, "displaced"],
+    ]
+
+
+def test_a_heading_names_the_subject_of_the_lines_under_it():
+    text = (
+        "Source: DSWD-FO X\n"
+        "I. Status of Affected Families / Persons\n"
+        "5,120 families or 25,600 persons were affected in 11 barangays.\n"
+        "II. Status of Displaced Families / Persons\n"
+        "a. Inside Evacuation Centers\n"
+        "1,010 families or 5,050 persons are staying in 9 centres (see Table 2).\n"
+        "b. Outside Evacuation Centers\n"
+        "820 families or 4,100 persons are temporarily staying with their relatives.\n"
+    )
+    rows = forecast.extract_figures(text, published="2020-05-01")
+    assert rows["subject"].tolist() == ["other"] * 2 + ["displaced"] * 4
+    assert set(rows["attributed_to"]) == {"DSWD-FO X"}
+
+
+def test_a_table_under_its_header_counts_what_the_header_names():
+    text = (
+        "Countries Number of IDPs\n"
+        "Govt. figures UN figures Other figures Comments\n"
+        "Armenia 8,400 8,399 (NRC, 2005)\n"
+        "Chad 170,000 168,467 (OCHA, 4 June 2010)\n"
+    )
+    rows = forecast.extract_figures(text, published="2010-07-30")
+    assert rows["subject"].tolist() == ["displaced"] * 4
+
+
+def test_a_sentence_with_end_punctuation_is_no_heading():
+    text = "Thousands fled the town.\nAbout 300 people are in the school."
+    rows = forecast.extract_figures(text, published="2020-05-01")
+    assert rows.set_index("value").loc[300, "subject"] == "other"
+
+
+@pytest.mark.parametrize(
+    "text, subjects, qualifiers",
+    [
+        ("A total of 1,210 families / 6,050 persons were displaced in those provinces.",
+         ["displaced", "displaced"], ["exact", "exact"]),
+        ("The number likely to be affected may reach up to 2,200 families/11,000 persons.",
+         ["other", "other"], ["up_to", "up_to"]),
+        ("Although the count of IDPs in Jolo is only 410 families/2,050 persons, the number "
+         "likely to be affected is higher.", ["displaced", "displaced"], ["exact", "exact"]),
+        ("About 41 families (estimated 205 persons) from sitio Lumot, Barangay Tuan in the town "
+         "of Magsaysay fled their homes on 2 May.", ["displaced", "displaced"], ["about", "about"]),
+        ("3,210 families or 16,050 persons took temporary shelter in 12 evacuation centers.",
+         ["displaced", "displaced"], ["exact", "exact"]),
+        ("Some 21,400 people (48%) were living with host families.", ["displaced"], ["about"]),
+    ],
+)  # fmt: skip
+def test_a_figure_restated_by_a_slash_and_where_the_displaced_stay(text, subjects, qualifiers):
+    rows = forecast.extract_figures(text, published="2016-03-31")
+    assert rows["subject"].tolist() == subjects
+    assert rows["qualifier"].tolist() == qualifiers
+
+
+def test_occupied_territories_are_not_people():
+    text = "Some 586,000 were displaced from the region and the 7 occupied territories."
+    assert forecast.extract_figures(text)["value"].tolist() == [586_000]
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [("Key figures\n0.5 million\n", [500_000]), ("0.5 million\n\n\n", [500_000]), ("3\n", [3])],
+)
+def test_a_number_alone_on_the_last_line_is_read(text, values):
+    # a panel's last number has no label under it: read as it stands, not an index error
+    assert forecast.extract_figures(text)["value"].tolist() == values

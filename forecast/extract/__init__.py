@@ -38,8 +38,14 @@ Source
     "Aisha Bello, director of the agency, said", "said Musa Danjuma"); agencies by their short
     names (``AGENCIES``). A kind of document ("media reports", "the latest provisional toll"),
     the people counted ("IDPs were registered") and a place ("officials in Goma") are not
-    sources. Thousands separated by a comma and a space before a noun for people ("2,430, 445
-    people") are read as one number, with a `DataWarning`.
+    sources. A line "Source: X" credits X with the figures near it that credit no one.
+Documents
+    A number alone on its line takes the label on the line under it (a key figure panel:
+    "0.269 million" over "Total number of IDPs"); a heading (a short line with no number and
+    no end punctuation: "a. Inside Evacuation Centers", "Countries Number of IDPs") names the
+    subject of the figures under it that no word names. Thousands separated by a comma and a
+    space before a noun for people ("2,430, 445 people") are read as one number, with a
+    `DataWarning`.
 Estimate
     True when the number's clause speaks of the future or a projection (could, might, may,
     would, will, estimates, expected, projected, forecast); "an estimated N" is a count.
@@ -77,9 +83,11 @@ from ..checks import iso_timestamp
 from ..errors import DataWarning
 from .context import (
     COUNTED,
+    SUBJECT_RE,
     THINGS,
     Credit,
     DateMention,
+    agency,
     attribution,
     bounds,
     clause,
@@ -173,15 +181,38 @@ def extract_figures(
     text = _SURROGATE.sub("\ufffd", text)
     rows = []
     crowded = 0
+    heading: str | None = None  # the subject a heading names for the lines under it
+    after_heading = False
+    cited: list[tuple[int, str]] = []  # "Source: DSWD-FO XII" lines
     for sentence_start, sentence_end in _pieces(text):
         sentence = text[sentence_start:sentence_end]
+        line = _SOURCE_LINE.fullmatch(sentence)
+        if line:
+            cited.append((sentence_start, agency(line.group("who"))))
+            continue
+        if _is_heading(sentence):
+            # Lines of one heading ("Countries Number of IDPs" over "Govt. figures UN
+            # figures") keep the subject the first named.
+            named = _heading_subject(sentence)
+            heading = named if named or not after_heading else heading
+            after_heading = True
+            continue
+        after_heading = False
         found = _figures_in(
             sentence, sentence_start, published_date, start_date, source, percentages
         )
+        for row in found:
+            if heading and not row["named"]:
+                row["subject"] = heading  # "a. Inside Evacuation Center" over "739 families"
         if len(found) > MAX_FIGURES_PER_SENTENCE:
             crowded += 1
             found = found[:MAX_FIGURES_PER_SENTENCE]
         rows.extend(found)
+    for row in rows:
+        if not row["attributed_to"] and cited:
+            where, who = min(cited, key=lambda line: abs(line[0] - row["start"]))
+            if abs(where - row["start"]) <= SOURCE_LINE_REACH:
+                row["attributed_to"] = who
     for text_ in _with_spaced_groups(rows):
         warnings.warn(
             f"{source or 'the text'}: {text_!r} read as one number, its thousands separated "
@@ -204,6 +235,29 @@ def extract_figures(
     for column in ("value", "low", "high"):
         frame[column] = frame[column].astype("float64")
     return frame
+
+
+#: A figure restated in another unit ("3,603 families/18,081 persons", "130 families, or 650
+#: persons"): the second keeps the first's qualifier unless it has its own.
+_SAME_FIGURE = re.compile(r"\s*(?:[a-z-]+(?:\s+|(?=[,/]))){0,2},?\s*(?:or\s+|/\s*)", re.I)
+#: A line that names the source of a document's figures ("Source: DSWD-FO XII").
+_SOURCE_LINE = re.compile(r"\s*Sources?\s*:\s*(?P<who>[^\n]{2,80}?)\s*", re.I)
+#: How far (characters) a source line reaches to the figures it credits.
+SOURCE_LINE_REACH = 2000
+#: A heading: a short line without a number or end punctuation ("Displaced Population",
+#: "a. Inside Evacuation Center", "Countries Number of IDPs").
+_HEADING = re.compile(r"[^\d.!?]*(?:\.[^\d.!?]+)*[^\d.!?:;,]", re.I)
+MAX_HEADING = 80
+
+
+def _is_heading(sentence: str) -> bool:
+    return len(sentence) <= MAX_HEADING and bool(_HEADING.fullmatch(sentence.strip()))
+
+
+def _heading_subject(sentence: str) -> str | None:
+    """The subject a heading names ("Status of Displaced Families": displaced), None if none."""
+    match = SUBJECT_RE.search(sentence)
+    return match.lastgroup if match and match.lastgroup != "strikes" else None
 
 
 def _with_spaced_groups(rows: list[dict[str, Any]]) -> list[str]:
@@ -388,15 +442,20 @@ def _figures_in(
             # "reduced to 10,400, down from 160,000", "expected to rise to 7 million from 5
             # million": the figure after "from" is the count before the change, no projection
             date, rule = None, "earlier"
+        named_subject = _subject(
+            sentence, number, figure_end, next_start, found_unit, rows, earlier
+        )
+        if name == "exact" and rows and _SAME_FIGURE.fullmatch(sentence, figure_end, number.start):
+            # "up to 3,603 families/18,081 persons": a figure restated keeps its qualifier
+            name = str(rows[-1]["qualifier"])
+            low, high = bounds(value, name)
         rows.append(
             {
                 "value": float(value),
                 "low": low,
                 "high": high,
                 "qualifier": name,
-                "subject": _subject(
-                    sentence, number, figure_end, next_start, found_unit, rows, earlier
-                ),
+                "subject": named_subject[0],
                 "unit": found_unit,
                 "estimate": not earlier and is_estimate(sentence[left:right]),
                 "attributed_to": attribution(sentence, number.start, left, credited),
@@ -412,6 +471,7 @@ def _figures_in(
                 "since": since,
                 "scope": "",
                 "changed_from": earlier,  # not a column: an earlier count after "to B from"
+                "named": named_subject[1],  # not a column: whether a word named the subject
             }
         )
         rows[-1]["scope"] = scope(rows[-1]["subject"], sentence[left:right])
@@ -435,15 +495,20 @@ def _subject(
     found_unit: str,
     rows: list[dict[str, Any]],
     earlier: bool = False,
-) -> str:
+) -> tuple[str, bool]:
     """The figure's subject (`context.subject`), or the figure's it qualifies or follows: a
     figure in a parenthesis after another ("killed 1,061 people (including almost 360
     children)"), an item of a list that names none ("Lebanon, 154,387; Jordan, 142,664"), the
-    second figure of a change ("rose from 217,000 to 2.1 million")."""
-    if rows and in_aside(sentence, previous_end, number.start):
-        return rows[-1]["subject"]
-    if rows and earlier:
-        return str(rows[-1]["subject"])  # "reduced to 10,400, down from 160,000"
+    second figure of a change ("rose from 217,000 to 2.1 million"); and whether a word named
+    it (False: a heading above may, `_under_headings`)."""
+    if rows and (
+        in_aside(sentence, previous_end, number.start)
+        or earlier
+        or _SAME_FIGURE.fullmatch(sentence, previous_end, number.start)
+    ):
+        # "killed 1,061 people (including almost 360 children)", "down from 160,000", "410
+        # families/2,050 persons" (the same people)
+        return str(rows[-1]["subject"]), bool(rows[-1]["named"])
     found = subject(sentence, number, previous_end, next_start, found_unit)
     # Only a figure no word names takes the subject of the one before it: "42 killed and 10
     # million affected" names the second figure's ("affected"), so nothing is carried.
@@ -453,10 +518,11 @@ def _subject(
         and rows[-1]["date_rule"] in ("earlier", "change")
         and not rows[-1].get("changed_from")
     ):
-        return str(rows[-1]["subject"])
+        return str(rows[-1]["subject"]), bool(rows[-1]["named"])
     if not found and rows and _same_kind(rows[-1]["unit"], found_unit):
-        return str(rows[-1]["subject"])
-    found = found or "other"
+        return str(rows[-1]["subject"]), bool(rows[-1]["named"])
+    if not found:
+        return "other", False
     if (
         found != "other"
         and rows
@@ -464,7 +530,7 @@ def _subject(
         and rows[-1]["date_rule"] in ("earlier", "change")
     ):
         rows[-1]["subject"] = found  # the two figures of a change count the same thing
-    return found
+    return found, True
 
 
 #: Units that count people: the items of one list of them ("310 unaccompanied children,

@@ -56,13 +56,25 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 def _runs_on(text: str, newline: int, following: int) -> bool:
     """Whether the line break at `newline` is a wrap inside a sentence, not a break."""
-    if text.count("\n", newline, following) > 1 or _ITEM.match(text, following):
-        return False
     line_start = text.rfind("\n", 0, newline) + 1
     line = text[line_start:newline].rstrip()
+    if (
+        len(line) <= 40
+        and _NUMBER_LINE.fullmatch(line)
+        and not text[following : following + 1].isdigit()
+    ):
+        return True  # a key figure panel: "0.269 million" over "Total number of IDPs"
+    if text.count("\n", newline, following) > 1 or _ITEM.match(text, following):
+        return False
     if not line or line[-1] in '.!?:;"\u201d':
         return False
     return text[following : following + 1].islower() or len(line) >= WRAPPED_LINE
+
+
+_NUMBER_LINE = re.compile(
+    r"\s*(?:~|\u2248)?\s*\d[\d.,\u00a0 ]*\s*(?:million|mln|m|k|thousand|billion|bn)?\**\s*",
+    re.I,
+)
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -223,7 +235,8 @@ _SUBJECTS = (
     ("displaced", r"displaced|displace|displacing|displacements?|fled|flee|fleeing|flight|evacuated"
      r"|evacuees?|IDPs?|homeless|uprooted|(?:left|leave|leaving|from|out of) their"
      r" (?:homes?|locations|communities|villages)|moved to safety|tent cities|living in tents"
-     r"|shelter services"
+     r"|shelter services|temporary shelter|(?:stay|stays|stayed|staying|living|lived) with"
+     r" (?:their )?(?:relatives|friends|host famil(?:y|ies))|host famil(?:y|ies)"
      r"|on the move|evacuate|evacuation|safety cent(?:re|er)s?|sheltered"
      # Not "sheltering" nor "sought shelter": in a war, from the bombs, in a metro station
      r"|relocated|relocation|without shelter|relief camps|camps|shelters|shelter populations?"
@@ -236,7 +249,7 @@ _SUBJECTS = (
     ("other", r"(?<!-)affected|missing|returnees?|returned"),
     ("strikes", r"missiles?|rockets?|strikes?|airstrikes?|air strikes|shells|bombs?|drones?"),
 )  # fmt: skip
-_SUBJECT_RE = re.compile(
+SUBJECT_RE = re.compile(
     "|".join(rf"(?P<{name}>\b(?:{words})\b)" for name, words in _SUBJECTS), re.I
 )
 
@@ -277,7 +290,7 @@ THINGS = {
     "latrines", "hectares", "acres", "bridges", "roads", "cases", "checkpoints", "crossings",
     "meals", "rations", "incidents", "litres", "liters", "doses", "items", "counties", "county",
     "regencies", "barangays", "masks", "blankets", "mattresses", "tarpaulins", "jerrycans",
-    "aftershocks", "tremors", "earthquakes", "quakes",
+    "aftershocks", "tremors", "earthquakes", "quakes", "territories",
 }  # fmt: skip
 _FILLERS = {
     "more", "other", "small", "additional", "new", "further", "young", "elderly", "local",
@@ -373,8 +386,17 @@ def subject(sentence: str, number: Number, previous_end: int, next_start: int, u
         found = None  # "killed 412 people and injured 1,120": "injured" is the next figure's
     if found is None and next_start < len(sentence):
         found = _subject_of_the_next(sentence, number.end, next_start)
+    if found is not None:
+        # A word in the figure's own clause before it beats one past a comma after it ("the
+        # count of IDPs in Sulu is only 597 families/2,919 persons, the number ... affected")
+        after_break = _CLAUSE_BREAK.search(sentence, number.end, found.start())
+        if after_break is not None:
+            breaks = list(_CLAUSE_BREAK.finditer(sentence, previous_end, number.start))
+            clause_start = breaks[-1].end() if breaks else previous_end
+            before = list(SUBJECT_RE.finditer(sentence, clause_start, number.start))
+            found = before[-1] if before else found
     if found is None:
-        before = list(_SUBJECT_RE.finditer(sentence, previous_end, number.start))
+        before = list(SUBJECT_RE.finditer(sentence, previous_end, number.start))
         found = before[-1] if before else None
     if found is None:
         return ""
@@ -383,7 +405,7 @@ def subject(sentence: str, number: Number, previous_end: int, next_start: int, u
         return "refugees"  # "fled to Chad": crossing a border makes refugees
     if name == "refugees" and _REFUGE.fullmatch(found.group()):
         # "taken refuge in evacuation centres": where they took refuge says displaced
-        where = _SUBJECT_RE.match(sentence, _skip_place_words(sentence, found.end()))
+        where = SUBJECT_RE.match(sentence, _skip_place_words(sentence, found.end()))
         if where is not None and where.lastgroup == "displaced":
             return "displaced"
     if name == "displaced" and found.group().lower() in ("fled", "flee", "fleeing", "flight"):
@@ -391,9 +413,9 @@ def subject(sentence: str, number: Number, previous_end: int, next_start: int, u
         # unless they fled their homes or took refuge in camps, or the word names an agency
         if _HOMES.match(sentence, found.end()):
             return name
-        for match in _SUBJECT_RE.finditer(sentence, found.end(), next_start):
+        for match in SUBJECT_RE.finditer(sentence, found.end(), next_start):
             if match.lastgroup == "refugees" and not _in_agency_name(sentence, match.start()):
-                where = _SUBJECT_RE.match(sentence, _skip_place_words(sentence, match.end()))
+                where = SUBJECT_RE.match(sentence, _skip_place_words(sentence, match.end()))
                 if where is None or where.lastgroup != "displaced":
                     return "refugees"
     return name
@@ -406,14 +428,18 @@ def _subject_of_the_next(sentence: str, end: int, next_start: int) -> re.Match[s
     stay: only a place of the displaced)."""
     between = sentence[end:next_start]
     if _RESTATED.search(between):
-        # the next figure's subject, read as it reads it: up to the number after it
+        # the next figure's subject, read as it reads it: up to the number after it, or
+        # where it stays ("6,406 families or 32,030 persons took shelter in 26 centres")
         digits = _DIGITS.match(sentence, next_start)
         following = _DIGITS.search(sentence, digits.end() if digits else next_start + 1)
-        return _subject_after(
-            sentence, next_start, following.start() if following else len(sentence)
-        )
+        limit = following.start() if following else len(sentence)
+        found = _subject_after(sentence, next_start, limit)
+        if found is None and following and _PLACED_IN.search(sentence, next_start, limit):
+            where = SUBJECT_RE.search(sentence, limit, limit + 60)
+            found = where if where is not None and where.lastgroup == "displaced" else None
+        return found
     if _PLACED_IN.search(between):
-        where = _SUBJECT_RE.search(sentence, next_start, next_start + 60)
+        where = SUBJECT_RE.search(sentence, next_start, next_start + 60)
         return where if where is not None and where.lastgroup == "displaced" else None
     return None
 
@@ -443,7 +469,9 @@ _PLACED_IN = re.compile(r"\b(?:in|at|across|into)\s*$", re.I)
 _LEADING = r"(?:(?:about|around|some|approximately|nearly|over|more than|roughly|almost)\s+)?"
 #: Only a qualifier between a verb and the number it governs ("affected approximately 339,658").
 _LEADING_RE = re.compile(rf"\s*{_LEADING}", re.I)
-_RESTATED = re.compile(rf"^\s*(?:[a-z-]+(?:\s+|(?=,))){{0,2}},?\s*(?:or|from)\s+{_LEADING}$", re.I)
+_RESTATED = re.compile(
+    rf"^\s*(?:[a-z-]+(?:\s+|(?=[,/]))){{0,2}},?\s*(?:(?:or|from)\s+|/\s*){_LEADING}$", re.I
+)
 _DIGITS = re.compile(r"\d[\d,.]*")
 _REFUGE = re.compile(r"(?:found|find|finding|sought|seek|seeking|taken|took|taking) refuge", re.I)
 _HOMES = re.compile(r"\s+(?:from\s+)?(?:their|his|her)\s+(?:homes?|villages?|houses?)\b", re.I)
@@ -500,7 +528,7 @@ def subject_follows(sentence: str, end: int) -> bool:
     """
     start = end + 1 if sentence[end : end + 1] == " " else end
     other = _OTHER_WORD.match(sentence, start)  # "two other fatalities", "three more deaths"
-    match = _SUBJECT_RE.match(sentence, other.end() if other else start)
+    match = SUBJECT_RE.match(sentence, other.end() if other else start)
     return match is not None and match.lastgroup in ("killed", "injured", "displaced")
 
 
@@ -515,11 +543,13 @@ def _subject_after(sentence: str, start: int, end: int) -> re.Match[str] | None:
     closing = sentence.find(")", max(opening, end)) if opening >= 0 else -1
     spans = [(start, end)]
     if opening >= 0 and closing >= 0:
-        breaks = _CLAUSE_BREAK.search(sentence, closing + 1, closing + 1 + MAX_CLAUSE)
-        spans = [(start, opening), (closing + 1, breaks.start() if breaks else closing + 200)]
+        # after the parenthesis, past commas ("33 families (172 persons) from the Manobo
+        # community of sitio Barobuan, Barangay Carromata ... fled"), to the next number
+        following = _DIGITS.search(sentence, closing + 1, closing + 1 + MAX_CLAUSE)
+        spans = [(start, opening), (closing + 1, following.start() if following else closing + 200)]
     for low, high in spans:
         stop = _SUBORDINATE.search(sentence, low, high)
-        match = _SUBJECT_RE.search(sentence, low, stop.start() if stop else high)
+        match = SUBJECT_RE.search(sentence, low, stop.start() if stop else high)
         if match:
             return match
         if stop:
