@@ -757,3 +757,14 @@ def test_occupied_territories_are_not_people():
 def test_a_number_alone_on_the_last_line_is_read(text, values):
     # a panel's last number has no label under it: read as it stands, not an index error
     assert forecast.extract_figures(text)["value"].tolist() == values
+
+
+def test_an_attribution_before_a_number_in_words_does_not_close_the_sentence():
+    # "the EU estimates ... up to seven million": the EU said the seven million, not the
+    # hundreds of thousands before it (a number in words is still a number after it)
+    text = (
+        "Hundreds of thousands of people have fled west, which even the EU estimates might "
+        "eventually displace up to seven million people."
+    )
+    rows = forecast.extract_figures(text, published="2022-02-28")
+    assert rows["attributed_to"].tolist() == ["", "EU"]

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..checks import FIRST_DAY, LAST_DAY
-from .numbers import MONTHS, UNITS, Number
+from .numbers import MONTHS, UNITS, Number, find_numbers
 
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sgt", "capt", "gov", "sen", "rep",
@@ -796,8 +796,8 @@ def credits(sentence: str) -> list[Credit]:
                 continue  # "1,200 IDPs were registered": the people counted
             # Closing the sentence, or after its last number ("Sezer stated while making a
             # presentation"): it credits every figure of the sentence.
-            trailing = bool(_SENTENCE_END.fullmatch(sentence, match.end())) or (
-                _DIGITS.search(sentence, match.end()) is None
+            trailing = bool(_SENTENCE_END.fullmatch(sentence, match.end())) or not (
+                find_numbers(sentence[match.end() :], limit=1)
             )
             where = match.start("who") if groups.get("who") else match.start("who2")
             found.append(Credit(match.start(), where, number, trailing, agency(who)))
