@@ -768,3 +768,8 @@ def test_an_attribution_before_a_number_in_words_does_not_close_the_sentence():
     )
     rows = forecast.extract_figures(text, published="2022-02-28")
     assert rows["attributed_to"].tolist() == ["", "EU"]
+
+
+def test_a_vague_number_alone_on_a_line_is_a_figure_not_a_heading():
+    rows = forecast.extract_figures("The talks ended.\nHundreds", published="2022-03-01")
+    assert rows["qualifier"].tolist() == ["vague"]

@@ -251,7 +251,11 @@ MAX_HEADING = 80
 
 
 def _is_heading(sentence: str) -> bool:
-    return len(sentence) <= MAX_HEADING and bool(_HEADING.fullmatch(sentence.strip()))
+    return (
+        len(sentence) <= MAX_HEADING
+        and bool(_HEADING.fullmatch(sentence.strip()))
+        and not find_numbers(sentence, limit=1)  # "Hundreds" alone is a vague number
+    )
 
 
 def _heading_subject(sentence: str) -> str | None:
@@ -360,7 +364,7 @@ def _figures_in(
         return []  # most sentences hold no figure: skip reading their dates and sources
     pairs = merge_ranges(sentence, numbers)
     mentions = date_mentions(sentence, published, event_start)
-    credited = credits(sentence)
+    credited = credits(sentence, numbers)
     rows: list[dict[str, Any]] = []
     last_unit = ""
     # The end of the last number read as a figure: a subject is looked for back to it, past
