@@ -1,6 +1,7 @@
 """extract_figures: the seed article, a hand-written corpus with traps, and number round-trips."""
 
 import math
+import warnings
 
 import pandas as pd
 import pytest
@@ -773,3 +774,13 @@ def test_an_attribution_before_a_number_in_words_does_not_close_the_sentence():
 def test_a_vague_number_alone_on_a_line_is_a_figure_not_a_heading():
     rows = forecast.extract_figures("The talks ended.\nHundreds", published="2022-03-01")
     assert rows["qualifier"].tolist() == ["vague"]
+
+
+def test_the_rows_of_a_table_pasted_as_text_are_not_one_wrapped_sentence():
+    # rows of 50 characters or more used to run on as hard-wrapped prose, and a 1,000-character
+    # piece kept only 25 of their figures
+    row = "| Poland | 1,234,567 | 2022-03-01 | 45,000 | UNHCR |\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "more than 25 figures" warning
+        rows = forecast.extract_figures(row * 40)
+    assert len(rows) == 80

@@ -66,8 +66,8 @@ def _runs_on(text: str, newline: int, following: int) -> bool:
         return True  # a key figure panel: "0.269 million" over "Total number of IDPs"
     if text.count("\n", newline, following) > 1 or _ITEM.match(text, following):
         return False
-    if not line or line[-1] in '.!?:;"\u201d':
-        return False
+    if not line or line[-1] in '.!?:;"\u201d|' or line.lstrip().startswith("|"):
+        return False  # end punctuation, or a row of a table ("| Poland | 1,234,567 |")
     return text[following : following + 1].islower() or len(line) >= WRAPPED_LINE
 
 
