@@ -784,3 +784,24 @@ def test_the_rows_of_a_table_pasted_as_text_are_not_one_wrapped_sentence():
         warnings.simplefilter("error")  # no "more than 25 figures" warning
         rows = forecast.extract_figures(row * 40)
     assert len(rows) == 80
+
+
+@pytest.mark.parametrize(
+    "text, estimates, who",
+    [
+        ("Some 5,000 people have fled and the UN says up to 50,000 could follow.",
+         [False, True], ["", "UN"]),
+        ("About 12,000 people have been displaced and the agency expects the number may reach "
+         "40,000.", [False, True], ["", "agency"]),
+        # "and" joining two figures of one clause is no break
+        ("Strikes have killed 412 people and injured 1,120 since Monday.", [False, False],
+         ["", ""]),
+    ],
+)  # fmt: skip
+def test_a_clause_joined_by_and_keeps_its_modal_and_its_speaker(text, estimates, who):
+    # the count before "and the UN says ... could" is a count, and the latest one
+    rows = forecast.extract_figures(text, published="2024-01-01")
+    assert rows["estimate"].tolist() == estimates
+    assert rows["attributed_to"].tolist() == who
+    if estimates[0] is False and rows["subject"].iloc[0] == "displaced":
+        assert forecast.model_inputs(rows).observation["value"].tolist() == [rows["value"][0]]

@@ -94,7 +94,15 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 MAX_CLAUSE = 200
-_CLAUSE_BREAK = re.compile(r"[;:\u2014]|,(?!\d{3})|\s(?:but|while|whereas|although)\s")
+_CLAUSE_BREAK = re.compile(
+    r"[;:\u2014]|,(?!\d{3})|\s(?:but|while|whereas|although)\s"
+    # "and" before a clause of its own ("5,000 have fled and the UN says up to 50,000 could
+    # follow"): its speaker and its modal are not the figure's before it
+    r"|\sand\s(?=(?:the|a|an|its|their|this|that|(?-i:[A-Z])[\w.-]*)(?:\s[\w'.-]+){0,3}?\s"
+    r"(?:has|have|had|is|are|was|were|says|said|say|will|would|could|may|might|expects?"
+    r"|expected|estimates?|estimated|warns?|warned|believes?|predicts?|predicted|indicated)\b)",
+    re.I,
+)
 
 
 def clause(sentence: str, start: int, end: int) -> tuple[int, int]:
