@@ -805,3 +805,58 @@ def test_a_clause_joined_by_and_keeps_its_modal_and_its_speaker(text, estimates,
     assert rows["attributed_to"].tolist() == who
     if estimates[0] is False and rows["subject"].iloc[0] == "displaced":
         assert forecast.model_inputs(rows).observation["value"].tolist() == [rows["value"][0]]
+
+
+# Kinds from a sixth held-out real corpus (2026-12-04: USAID fact sheets on Haiti 2021, wire
+# copy on Kerala's floods 2018, Fiji's Cyclone Winston 2016), tested in its style.
+
+
+def test_a_fact_sheet_panel_credits_its_sources_and_counts_no_houses():
+    text = (
+        "SITUATION AT A GLANCE\n\n"
+        "1,412 Earthquake-Related Deaths Reported in Ecuador GoE \u2013 April 2016\n\n"
+        "84,100 Estimated Number of Houses Damaged or Destroyed UN \u2013 April 2016\n\n"
+        "720,000 People Requiring Humanitarian Assistance UN \u2013 May 2016"
+    )
+    rows = forecast.extract_figures(text, published="2016-05-02")
+    assert rows[["value", "subject", "attributed_to"]].values.tolist() == [
+        [1412, "killed", "GoE"],
+        [720_000, "other", "UN"],
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, values, subjects",
+    [
+        ("The quake results in 310 deaths and injures at least 2,100 people.", [310, 2100],
+         ["killed", "injured"]),
+        ("A total of 412,000 people were recorded in about 1,900 relief camps.", [412_000],
+         ["displaced"]),
+        ("The floods forced more than 90,000 into relief camps, officials said.", [90_000],
+         ["displaced"]),
+        ("The agency counted 4,120 structures destroyed and 9,870 damaged.", [], []),
+        ("OCHA said 230 houses were destroyed and 75 others damaged on the island.", [], []),
+        ("Navy crews conducted 214 missions and flew 96 patients to Suva.", [96], ["other"]),
+        ("The government sent aid worth 250,000 US dollars.", [], []),
+    ],
+)  # fmt: skip
+def test_injures_camps_after_about_and_more_of_the_same_things(text, values, subjects):
+    rows = forecast.extract_figures(text, published="2018-08-21")
+    assert rows["value"].tolist() == values
+    assert rows["subject"].tolist() == subjects
+
+
+@pytest.mark.parametrize(
+    "text, who",
+    [
+        (
+            "Kerala's chief minister had earlier said 1.1 million people had taken shelter in "
+            "camps.",
+            "Kerala's chief minister",
+        ),
+        ("Four people were still missing at sea, the broadcaster said.", "broadcaster"),
+    ],
+)
+def test_an_adverb_after_the_auxiliary_and_a_broadcaster(text, who):
+    rows = forecast.extract_figures(text, published="2018-08-21")
+    assert rows["attributed_to"].tolist() == [who]

@@ -237,6 +237,12 @@ def extract_figures(
     return frame
 
 
+#: A participle alone after a number that follows counted things: more of those things.
+_MORE_OF_THE_SAME = re.compile(
+    r"\s+(?:others?\s+|more\s+)?(?:were\s+|are\s+|have\s+been\s+)?(?:partially\s+|totally\s+"
+    r"|severely\s+)?(?:damaged|destroyed|flooded|collapsed|burned|burnt|washed\s+away)\b",
+    re.I,
+)
 #: A figure restated in another unit ("3,603 families/18,081 persons", "130 families, or 650
 #: persons"): the second keeps the first's qualifier unless it has its own.
 _SAME_FIGURE = re.compile(r"\s*(?:[a-z-]+(?:\s+|(?=[,/]))){0,2},?\s*(?:or\s+|/\s*)", re.I)
@@ -386,8 +392,13 @@ def _figures_in(
         bracketed = sentence[number.start - 1 : number.start] == "(" and (
             sentence[end : end + 1] == ")"
         )
-        if bracketed and after_thing and found_unit not in COUNTED.values():
-            continue  # "112,000 houses ... destroyed (62,153)": more of the same things
+        if after_thing and (
+            (bracketed and found_unit not in COUNTED.values())
+            or _MORE_OF_THE_SAME.match(sentence, end)
+        ):
+            # "112,000 houses ... destroyed (62,153)", "52,953 structures destroyed and 77,006
+            # damaged", "150 houses were destroyed and 60 others damaged": the same things
+            continue
         after_thing = found_unit is None and names_things(sentence[end:next_start])
         if (
             found_unit is not None

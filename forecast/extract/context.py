@@ -232,7 +232,7 @@ _SUBJECTS = (
     ("killed", r"killed|kill|killing|murdered|dead|deaths?|death toll|died|die|lost their lives"
      r"|fatalities|massacred?|massacres|bodies|lives"
      r"|perished|slain"),
-    ("injured", r"injured|injuries|injury|wounded|hurt"),
+    ("injured", r"injured|injuries|injury|injures|injuring|wounded|hurt"),
     ("refugees", r"refugees?|sought refuge|seek refuge|seeking refuge|asylum|asylum-seekers"
      r"|arrivals|cross(?:ed|es|ing)?(?=\s+(?:since|from|into|over|to)\b|\s*[,.;]|\s*$)"
      r"|cross(?:ed|es|ing)? (?:(?:the|a) (?:[\w-]+ )?borders?|borders|into)"
@@ -298,14 +298,14 @@ THINGS = {
     "latrines", "hectares", "acres", "bridges", "roads", "cases", "checkpoints", "crossings",
     "meals", "rations", "incidents", "litres", "liters", "doses", "items", "counties", "county",
     "regencies", "barangays", "masks", "blankets", "mattresses", "tarpaulins", "jerrycans",
-    "aftershocks", "tremors", "earthquakes", "quakes", "territories",
+    "aftershocks", "tremors", "earthquakes", "quakes", "territories", "missions", "structures",
 }  # fmt: skip
 _FILLERS = {
     "more", "other", "small", "additional", "new", "further", "young", "elderly", "local",
     "displaced", "internally", "internal", "registered", "recorded", "estimated", "innocent",
     "foreign", "ukrainian", "russian", "of", "the", "those", "these", "ballistic", "cruise",
     "guided", "hypersonic", "attack", "aid", "humanitarian", "medical", "un", "staff",
-    "unaccompanied", "separated", "pregnant", "vulnerable", "older", "disabled", "newly",
+    "unaccompanied", "separated", "pregnant", "vulnerable", "older", "disabled", "newly", "us",
 }  # fmt: skip
 _IMPLICIT = {
     "were", "was", "are", "is", "have", "has", "had", "been", "injured", "wounded", "killed",
@@ -315,7 +315,11 @@ _IMPLICIT = {
 
 
 #: Words that modify a place or thing without being its head ("IDP camps", "refugee settlements").
-_THING_MODIFIERS = {"idp", "refugee", "displacement", "evacuation", "transit", "collective"}
+_THING_MODIFIERS = {
+    "idp", "refugee", "displacement", "evacuation", "transit", "collective",
+    # a fact sheet's label: "129,929 Estimated Number of Houses Damaged or Destroyed"
+    "estimated", "number", "total",
+}  # fmt: skip
 
 
 def unit(after: str) -> str | None:
@@ -372,9 +376,14 @@ def _names_a_thing(words: list[str]) -> bool:
             return True
         if lowered in _THING_MODIFIERS or lowered.endswith("'s") or lowered.isdigit():
             continue  # "594 IDP camps", "14 of the country's 28 districts": the head is later
-        if lowered in _IMPLICIT - {"of"} or word[0].isupper():
+        if lowered in _IMPLICIT - {"of"} or lowered in _PHRASE_STARTS or word[0].isupper():
             return False
     return False
+
+
+#: Prepositions that start a new phrase after a figure ("200,000 into relief camps": the camps
+#: are where they went, not what is counted).
+_PHRASE_STARTS = {"into", "across", "within", "inside", "outside", "through", "near"}
 
 
 def subject(sentence: str, number: Number, previous_end: int, next_start: int, unit_: str) -> str:
@@ -470,11 +479,11 @@ _VERBS_OF_THE_NEXT = {
     "displacing", "displace", "evacuated", "evacuating", "uprooted", "uprooting", "affected",
     "affecting",
 }  # fmt: skip
-#: A figure's words that end by placing it in the next figure ("remain in", "sheltering at").
-_PLACED_IN = re.compile(r"\b(?:in|at|across|into)\s*$", re.I)
-#: ... or by restating it in another unit ("46,937 families, or 234,685 people").
-#: The words that may stand between "or", "from" or "to" and the number they lead to.
+#: The words that may stand between "in", "or", "from" or "to" and the number they lead to.
 _LEADING = r"(?:(?:about|around|some|approximately|nearly|over|more than|roughly|almost)\s+)?"
+#: A figure's words that end by placing it in the next figure ("remain in", "recorded in about").
+_PLACED_IN = re.compile(rf"\b(?:in|at|across|into)\s+{_LEADING}$", re.I)
+#: ... or by restating it in another unit ("46,937 families, or 234,685 people").
 #: Only a qualifier between a verb and the number it governs ("affected approximately 339,658").
 _LEADING_RE = re.compile(rf"\s*{_LEADING}", re.I)
 _RESTATED = re.compile(
@@ -681,14 +690,15 @@ _ATTRIBUTIONS = (
         rf"|minister|authorities|police|spokesperson|spokesman|spokeswoman|president|government"
         rf"|agency|army|military|sources|air force|armed forces|navy|general staff|centre|center"
         rf"|department|directorate|commission|secretariat|administration|office|bureau"
-        rf"|presidency|council|authority|institute|committee|network)"
+        rf"|presidency|council|authority|institute|committee|network|broadcaster)"
         # "Officials in Goma", "the Government of the Republic of Armenia": a place or a remit
         r"(?:\s+(?:of|in|for)(?:\s+(?:the\s+)?(?:neighbou?ring\s+|northern\s+|southern\s+"
         r"|eastern\s+|western\s+)?(?-i:[A-Z])[\w\u00C0-\u017F'-]*|\s+and|\s+of){1,6})?)"
         # "has confirmed", "on Monday said", "early in the morning today confirmed"
         r"(?:\s+(?:on|this|last)\s+\w+)?(?:\s+(?:early|late|earlier|later))?"
         r"(?:\s+in\s+the\s+(?:morning|afternoon|evening))?(?:\s+(?:today|yesterday|tonight))?"
-        rf"(?:\s+(?:has|have|had))?\s+{_SAID}\b",
+        r"(?:\s+(?:has|have|had))?(?:\s+(?:earlier|also|already|previously|now))?"
+        rf"\s+{_SAID}\b",
         re.I,
     ),
     # A citation closing the sentence: "(Government of Nepal figures, 18 May)", "(OCHA 2022)".
@@ -714,6 +724,12 @@ _ATTRIBUTIONS = (
         rf"(?P<who>{_NAME}(?:\s{_NAME}){{0,3}})(?:,\s(?-i:[a-z])[^,]{{2,100}}?,)?,?"
         rf"(?:\s+(?:on|this|last)\s+\w+)?\s+(?:{_SPOKE})\b"
         rf"|\b(?:said|says|told|added)\s+(?P<who2>{_NAME}(?:\s{_NAME}){{1,3}})"
+    ),
+    # A fact sheet's credit closing a line: "... Deaths Reported in Haiti GoH \u2013 August 2021".
+    re.compile(
+        r"\b(?P<who>(?-i:[A-Z][A-Za-z]{1,9}))\s+[\u2013\u2014-]\s+"
+        rf"(?:{MONTHS})\.?\s+(?:19|20)\d\d\s*$",
+        re.I | re.M,
     ),
     # A name opening the sentence that reports: "Honduras reports that", "AHA Centre says that".
     re.compile(
