@@ -860,3 +860,24 @@ def test_injures_camps_after_about_and_more_of_the_same_things(text, values, sub
 def test_an_adverb_after_the_auxiliary_and_a_broadcaster(text, who):
     rows = forecast.extract_figures(text, published="2018-08-21")
     assert rows["attributed_to"].tolist() == [who]
+
+
+def test_a_markdown_table_counts_in_each_column_what_its_header_names():
+    text = (
+        "| Location | IDPs | Returnees | Affected people |\n"
+        "|---|---|---|---|\n"
+        "| Kirundo | 1,200 | 340 | 5,600 |\n"
+        "| Ngozi | 900 | 120 | 2,300 |\n"
+    )
+    rows = forecast.extract_figures(text, published="2021-06-30")
+    assert rows["subject"].tolist() == ["displaced", "other", "other"] * 2
+
+
+def test_a_table_without_a_header_rule_keeps_its_first_row():
+    row = "| Poland | 1,234,567 | 2022-03-01 | 45,000 | UNHCR |\n"
+    assert len(forecast.extract_figures(row * 3)) == 6
+
+
+def test_pdi_the_acronym_of_bilingual_reports_is_displaced():
+    rows = forecast.extract_figures("Some 1,500 PDI arrived in Bubanza on Monday.")
+    assert rows["subject"].tolist() == ["displaced"]

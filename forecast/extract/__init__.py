@@ -43,9 +43,10 @@ Documents
     A number alone on its line takes the label on the line under it (a key figure panel:
     "0.269 million" over "Total number of IDPs"); a heading (a short line with no number and
     no end punctuation: "a. Inside Evacuation Centers", "Countries Number of IDPs") names the
-    subject of the figures under it that no word names. Thousands separated by a comma and a
-    space before a noun for people ("2,430, 445 people") are read as one number, with a
-    `DataWarning`.
+    subject of the figures under it that no word names, and a markdown table's header ("| IDPs |
+    Returnees |" over "|---|---|") that of the figures in each of its columns. Thousands
+    separated by a comma and a space before a noun for people ("2,430, 445 people") are read
+    as one number, with a `DataWarning`.
 Estimate
     True when the number's clause speaks of the future or a projection (could, might, may,
     would, will, estimates, expected, projected, forecast); "an estimated N" is a count.
@@ -184,11 +185,21 @@ def extract_figures(
     heading: str | None = None  # the subject a heading names for the lines under it
     after_heading = False
     cited: list[tuple[int, str]] = []  # "Source: DSWD-FO XII" lines
-    for sentence_start, sentence_end in _pieces(text):
+    columns: list[str | None] = []  # what each column of a table pasted as text counts
+    pieces = _pieces(text)
+    for index, (sentence_start, sentence_end) in enumerate(pieces):
         sentence = text[sentence_start:sentence_end]
         line = _SOURCE_LINE.fullmatch(sentence)
         if line:
             cited.append((sentence_start, agency(line.group("who"))))
+            continue
+        if not sentence.startswith("|"):
+            columns = []
+        elif _TABLE_RULE.fullmatch(sentence):
+            continue  # "|---|---|" under a table's header
+        elif index + 1 < len(pieces) and _TABLE_RULE.fullmatch(text[slice(*pieces[index + 1])]):
+            # a markdown table's header: "| Location | IDPs | Returnees |" over "|---|---|---|"
+            columns = [_heading_subject(cell) for cell in sentence.strip(" |").split("|")]
             continue
         if _is_heading(sentence):
             # Lines of one heading ("Countries Number of IDPs" over "Govt. figures UN
@@ -202,7 +213,10 @@ def extract_figures(
             sentence, sentence_start, published_date, start_date, source, percentages
         )
         for row in found:
-            if heading and not row["named"]:
+            cell = sentence.count("|", 0, row["start"] - sentence_start) - 1
+            if columns and 0 <= cell < len(columns) and columns[cell] and not row["named"]:
+                row["subject"] = columns[cell]  # "| IDPs |" over "| 1,200 |"
+            elif heading and not row["named"]:
                 row["subject"] = heading  # "a. Inside Evacuation Center" over "739 families"
         if len(found) > MAX_FIGURES_PER_SENTENCE:
             crowded += 1
@@ -246,6 +260,8 @@ _MORE_OF_THE_SAME = re.compile(
 #: A figure restated in another unit ("3,603 families/18,081 persons", "130 families, or 650
 #: persons"): the second keeps the first's qualifier unless it has its own.
 _SAME_FIGURE = re.compile(r"\s*(?:[a-z-]+(?:\s+|(?=[,/]))){0,2},?\s*(?:or\s+|/\s*)", re.I)
+#: The rule under a markdown table's header ("|---|:---:|").
+_TABLE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*")
 #: A line that names the source of a document's figures ("Source: DSWD-FO XII").
 _SOURCE_LINE = re.compile(r"\s*Sources?\s*:\s*(?P<who>[^\n]{2,80}?)\s*", re.I)
 #: How far (characters) a source line reaches to the figures it credits.

@@ -241,7 +241,7 @@ _SUBJECTS = (
      r"|(?:fled|flee|fleeing) (?:to|into|across) (?:neighbou?ring|other) countr\w*"
      r"|(?:left|leave|leaving) (?:the|their) country"),
     ("displaced", r"displaced|displace|displacing|displacements?|fled|flee|fleeing|flight|evacuated"
-     r"|evacuees?|IDPs?|homeless|uprooted|(?:left|leave|leaving|from|out of) their"
+     r"|evacuees?|IDPs?|PDIs?|homeless|uprooted|(?:left|leave|leaving|from|out of) their"
      r" (?:homes?|locations|communities|villages)|moved to safety|tent cities|living in tents"
      r"|shelter services|temporary shelter|(?:stay|stays|stayed|staying|living|lived) with"
      r" (?:their )?(?:relatives|friends|host famil(?:y|ies))|host famil(?:y|ies)"
