@@ -104,6 +104,7 @@ from .context import (
     names_things,
     qualifier,
     range_bounds,
+    restates,
     scope,
     sentences,
     subject,
@@ -257,9 +258,6 @@ _MORE_OF_THE_SAME = re.compile(
     r"|severely\s+)?(?:damaged|destroyed|flooded|collapsed|burned|burnt|washed\s+away)\b",
     re.I,
 )
-#: A figure restated in another unit ("3,603 families/18,081 persons", "130 families, or 650
-#: persons"): the second keeps the first's qualifier unless it has its own.
-_SAME_FIGURE = re.compile(r"\s*(?:[a-z-]+(?:\s+|(?=[,/]))){0,2},?\s*(?:or\s+|/\s*)", re.I)
 #: The rule under a markdown table's header ("|---|:---:|").
 _TABLE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*")
 #: A line that names the source of a document's figures ("Source: DSWD-FO XII").
@@ -473,10 +471,11 @@ def _figures_in(
             # "reduced to 10,400, down from 160,000", "expected to rise to 7 million from 5
             # million": the figure after "from" is the count before the change, no projection
             date, rule = None, "earlier"
+        restated = bool(rows) and restates(sentence, figure_end, number.start)
         named_subject = _subject(
-            sentence, number, figure_end, next_start, found_unit, rows, earlier
+            sentence, number, figure_end, next_start, found_unit, rows, earlier or restated
         )
-        if name == "exact" and rows and _SAME_FIGURE.fullmatch(sentence, figure_end, number.start):
+        if name == "exact" and restated:
             # "up to 3,603 families/18,081 persons": a figure restated keeps its qualifier
             name = str(rows[-1]["qualifier"])
             low, high = bounds(value, name)
@@ -525,18 +524,16 @@ def _subject(
     next_start: int,
     found_unit: str,
     rows: list[dict[str, Any]],
-    earlier: bool = False,
+    same_as_before: bool = False,
 ) -> tuple[str, bool]:
     """The figure's subject (`context.subject`), or the figure's it qualifies or follows: a
     figure in a parenthesis after another ("killed 1,061 people (including almost 360
     children)"), an item of a list that names none ("Lebanon, 154,387; Jordan, 142,664"), the
-    second figure of a change ("rose from 217,000 to 2.1 million"); and whether a word named
-    it (False: a heading above may, `_under_headings`)."""
-    if rows and (
-        in_aside(sentence, previous_end, number.start)
-        or earlier
-        or _SAME_FIGURE.fullmatch(sentence, previous_end, number.start)
-    ):
+    second figure of a change ("rose from 217,000 to 2.1 million"), one that counts what the
+    figure before it counts (`same_as_before`: "down from 160,000", "410 families/2,050
+    persons"); and whether a word named it (False: a heading or a table's header above may).
+    """
+    if rows and (in_aside(sentence, previous_end, number.start) or same_as_before):
         # "killed 1,061 people (including almost 360 children)", "down from 160,000", "410
         # families/2,050 persons" (the same people)
         return str(rows[-1]["subject"]), bool(rows[-1]["named"])

@@ -328,7 +328,7 @@ def unit(after: str) -> str | None:
     Returns "" when the words name no counted noun but do not rule a count out ("304 injured"),
     and None when they name something that is not a count of people or strikes ("four days").
     """
-    if _names_a_thing(re.findall(r"[A-Za-z\u00c0-\u024f][\w'-]*|\d+", after[:80])[:6]):
+    if names_things(after):
         return None
     words = re.findall(r"[A-Za-z\u00c0-\u024f][\w'-]*", after[:80])
     for position, word in enumerate(words[:4]):
@@ -452,13 +452,17 @@ def _subject_of_the_next(sentence: str, end: int, next_start: int) -> re.Match[s
         limit = following.start() if following else len(sentence)
         found = _subject_after(sentence, next_start, limit)
         if found is None and following and _PLACED_IN.search(sentence, next_start, limit):
-            where = SUBJECT_RE.search(sentence, limit, limit + 60)
-            found = where if where is not None and where.lastgroup == "displaced" else None
+            found = _displaced_at(sentence, limit)
         return found
     if _PLACED_IN.search(between):
-        where = SUBJECT_RE.search(sentence, next_start, next_start + 60)
-        return where if where is not None and where.lastgroup == "displaced" else None
+        return _displaced_at(sentence, next_start)
     return None
+
+
+def _displaced_at(sentence: str, start: int) -> re.Match[str] | None:
+    """The word for the displaced in the place a figure stands in ("316 evacuation centres")."""
+    where = SUBJECT_RE.search(sentence, start, start + 60)
+    return where if where is not None and where.lastgroup == "displaced" else None
 
 
 def _skip_place_words(sentence: str, end: int) -> int:
@@ -486,9 +490,24 @@ _PLACED_IN = re.compile(rf"\b(?:in|at|across|into)\s+{_LEADING}$", re.I)
 #: ... or by restating it in another unit ("46,937 families, or 234,685 people").
 #: Only a qualifier between a verb and the number it governs ("affected approximately 339,658").
 _LEADING_RE = re.compile(rf"\s*{_LEADING}", re.I)
-_RESTATED = re.compile(
-    rf"^\s*(?:[a-z-]+(?:\s+|(?=[,/]))){{0,2}},?\s*(?:(?:or|from)\s+|/\s*){_LEADING}$", re.I
-)
+#: A unit word or two, then "or", "/" (and, to hand a subject on, "from") before a number.
+_UNIT_THEN = r"\s*(?:[a-z-]+(?:\s+|(?=[,/]))){0,2},?\s*"
+_RESTATED = re.compile(rf"^{_UNIT_THEN}(?:(?:or|from)\s+|/\s*){_LEADING}$", re.I)
+_SAME_FIGURE = re.compile(rf"{_UNIT_THEN}(?:or\s+|/\s*)", re.I)
+
+
+def restates(sentence: str, previous_end: int, start: int) -> bool:
+    """Whether the number at `start` restates the figure ending at `previous_end` in another
+    unit ("3,603 families/18,081 persons", "130 families, or 650 persons"): the same people.
+
+    Examples
+    --------
+    >>> restates("2,178 families / 9,993 persons", 5, 17), restates("5 dead and 9 hurt", 1, 11)
+    (True, False)
+    """
+    return _SAME_FIGURE.fullmatch(sentence, previous_end, start) is not None
+
+
 _DIGITS = re.compile(r"\d[\d,.]*")
 _REFUGE = re.compile(r"(?:found|find|finding|sought|seek|seeking|taken|took|taking) refuge", re.I)
 _HOMES = re.compile(r"\s+(?:from\s+)?(?:their|his|her)\s+(?:homes?|villages?|houses?)\b", re.I)
