@@ -83,6 +83,23 @@ def test_every_page_renders_with_ink(example_report):
         assert 0.001 < ink < 0.5, f"page {number + 1}: {ink:.4f} of the page is ink"
 
 
+def test_no_text_runs_past_the_right_margin(example_report):
+    # The figures table once ran 100 points off the page: a vague figure's reading
+    # ("hundreds of thousands (read as 200,000-999,999)") kept on one line pushed the quote
+    # and the source column past the edge, where a printed page cuts them.
+    import pypdfium2
+
+    result, _ = example_report
+    document = pypdfium2.PdfDocument(result.pdf)
+    margin = 16 / 25.4 * 72  # the template's right margin, 16 mm, in points
+    for number in range(len(document)):
+        page = document[number]
+        width, _ = page.get_size()
+        text = page.get_textpage()
+        right = max(text.get_charbox(i)[2] for i in range(text.count_chars()))
+        assert right <= width - margin + 1.0, f"page {number + 1}: text reaches {right:.0f} pt"
+
+
 def test_a_second_identical_run_skips(example_report, capsys):
     result, out = example_report
     before = result.pdf.stat().st_mtime_ns
