@@ -299,3 +299,82 @@ def skill_table(scores: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)[
         ["model", "horizon", *[c for c in table.columns if c not in ("model", "horizon")]]
     ]
+
+
+def track_record(table: pd.DataFrame, lead: str | None = None) -> list[str]:
+    """One sentence per horizon saying what a `skill_table` shows, written from its numbers.
+
+    Each sentence names the model it speaks of (the one ranked first at that horizon; where
+    too few forecasts were scored to rank any, `lead` when the table has it, else the first
+    listed), how many of its forecasts were scored, its median's mean error beside the naive
+    baseline's, and how often the truth fell inside its 80% interval, as a count of the scored
+    forecasts, so the sentence cannot say more than the table beside it; where another model
+    ranks first, the same for `lead`.
+
+    Parameters
+    ----------
+    table
+        A `skill_table`.
+    lead
+        The model to speak of where none is ranked (the one the report's projection uses).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"model": ["reference", "naive"], "horizon": 7, "n": 3,
+    ...     "MAPE": [5.5, 8.9], "MASE": [0.9, 1.6], "coverage_80": [1.0, 1 / 3],
+    ...     "rank": pd.array([pd.NA, pd.NA], dtype="Int64")})
+    >>> print(track_record(table, lead="reference")[0])
+    +7 days: 3 scored forecasts per model, fewer than the 5 needed to rank them; the median of \
+reference was off by 5.5% on average (naive: 8.9%) and the truth fell inside its 80% interval \
+in 3 of 3.
+    """
+    sentences = []
+    for horizon, rows in table.groupby("horizon", sort=True):
+        ranked = rows[rows["rank"].notna()].sort_values("rank")
+        if len(ranked):
+            row = ranked.iloc[0]
+            by = "scaled CRPS" if "scaled CRPS" in rows else "MASE"
+            opening = (
+                f"+{horizon} days: {row['model']} ranks first of {len(ranked)} by {by} "
+                f"({_forecasts(int(row['n']))})"
+            )
+        else:
+            named = rows[rows["model"] == lead] if lead is not None else rows.iloc[:0]
+            row = (named if len(named) else rows).iloc[0]
+            low, high = int(rows["n"].min()), int(rows["n"].max())
+            each = _forecasts(low) if low == high else f"{low}-{high} scored forecasts"
+            opening = (
+                f"+{horizon} days: {each} per model, fewer than the {MIN_RANKED} needed to "
+                "rank them"
+            )
+        average = " on average" if int(row["n"]) > 1 else ""
+        sentence = f"{opening}; the median of {row['model']} was off by {row['MAPE']:.1f}%{average}"
+        naive = rows[rows["model"] == "naive"]
+        if row["model"] != "naive" and len(naive):
+            sentence += f" (naive: {naive['MAPE'].iloc[0]:.1f}%)"
+        if _hits(row):
+            sentence += f" and the truth fell inside its 80% interval in {_hits(row)}"
+        own = ranked[ranked["model"] == lead] if lead is not None else ranked.iloc[:0]
+        if len(own) and own["model"].iloc[0] != row["model"]:
+            other = own.iloc[0]
+            sentence += (
+                f"; {lead}, which the projection uses, ranks {int(other['rank'])} (median off "
+                f"by {other['MAPE']:.1f}%"
+                + (f", {_hits(other)} inside its 80% interval" if _hits(other) else "")
+                + ")"
+            )
+        sentences.append(sentence + ".")
+    return sentences
+
+
+def _forecasts(n: int) -> str:
+    return f"{n} scored forecast" + ("" if n == 1 else "s")
+
+
+def _hits(row: pd.Series) -> str:
+    """How many of a skill row's forecasts held the truth inside the 80% interval, "k of n"
+    ("" when the table has no 80% coverage)."""
+    if "coverage_80" not in row or pd.isna(row["coverage_80"]):
+        return ""
+    n = int(row["n"])
+    return f"{round(float(row['coverage_80']) * n)} of {n}"

@@ -94,6 +94,16 @@ def test_the_ensemble_by_name_and_skill_table(ukraine_total):
     table = forecast.skill_table(scores)
     assert set(table.columns) >= {"MAE", "MAPE", "MASE", "coverage_80", "winkler_80", "CRPS"}
     assert sorted(table.loc[table.horizon == 7, "rank"]) == [1, 2, 3]
+    # The sentence under the table says what the scores say, counted here from the scores
+    # themselves: the model with the lowest mean scaled CRPS, its forecasts, its hits.
+    at7 = scores[scores["horizon"] == 7]
+    best = at7.groupby("model")["scaled_crps"].mean().idxmin()
+    mine = at7[at7["model"] == best]
+    sentence = forecast.evaluation.track_record(table, lead="scenario")[0]
+    assert sentence.startswith(f"+7 days: {best} ranks first of 3 by scaled CRPS "
+                               f"({len(mine)} scored forecasts)")  # fmt: skip
+    assert f"off by {mine['ape'].mean():.1f}% on average" in sentence
+    assert f"inside its 80% interval in {int(mine['covered_80'].sum())} of {len(mine)}" in sentence
 
 
 def test_one_truth_rule_for_the_backtest_the_ensemble_and_the_benchmark():
@@ -176,6 +186,15 @@ def test_skill_is_finite_and_meaningful_on_a_five_report_series_and_unranked():
     assert scores["scaled_error"].max() < 100
     table = forecast.skill_table(scores)
     assert (table["n"] < 5).all() and table["rank"].isna().all()
+    # Unranked, the sentence says so and speaks of the model asked for, not of a "first".
+    drift = scores[scores["model"] == "drift"]
+    naive = scores[scores["model"] == "naive"]
+    (sentence,) = forecast.evaluation.track_record(table, lead="drift")
+    assert f"{len(drift)} scored forecasts per model, fewer than the 5 needed" in sentence
+    assert "ranks" not in sentence
+    assert f"the median of drift was off by {drift['ape'].mean():.1f}%" in sentence
+    assert f"(naive: {naive['ape'].mean():.1f}%)" in sentence
+    assert f"in {int(drift['covered_80'].sum())} of {len(drift)}." in sentence
 
 
 def test_one_set_of_options_seed_draws_on_decrease(ukraine_total):

@@ -100,6 +100,17 @@ def test_no_text_runs_past_the_right_margin(example_report):
         assert right <= width - margin + 1.0, f"page {number + 1}: text reaches {right:.0f} pt"
 
 
+def test_the_track_record_sentence_says_what_its_table_says(example_report):
+    result, _ = example_report
+    text = " ".join(_text(result.pdf).split())
+    # The table's row for the projection's model at +7 days, as printed.
+    row = re.search(r"reference 7 days (\d+) ([\d.]+)% [\d.]+ (\d+)%", text)
+    assert row, "no track-record row for the reference class at 7 days"
+    n, mape, inside = int(row[1]), row[2], int(row[3])
+    assert f"the median of reference was off by {mape}%" in text
+    assert f"inside its 80% interval in {round(inside / 100 * n)} of {n}" in text
+
+
 def test_a_second_identical_run_skips(example_report, capsys):
     result, out = example_report
     before = result.pdf.stat().st_mtime_ns

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..evaluation import MIN_RANKED
+from ..evaluation import MIN_RANKED, track_record
 from ..formatting import format_count, long_date, short_date
 from ..plots import backtest_chart, fan_chart, forecast_trails, projection_chart, small_multiples
 from ..verdict import USE_PHRASES
@@ -197,6 +197,9 @@ def _context(
                     "rank": "-" if pd.isna(row.rank) else int(row.rank),
                 }
             )
+    # The projection's model is the one to speak of where too few forecasts rank any.
+    lead = "reference" if content.config.curve == "reference" else None
+    track = [] if content.skill is None else track_record(content.skill, lead=lead)
     earlier_rows, hit_rates = [], []
     if len(content.earlier):
         known = content.earlier[content.earlier["reported"].notna()]
@@ -227,6 +230,7 @@ def _context(
         "config": content.config,
         "figures": shown,
         "skill_rows": skill_rows,
+        "track_record": track,
         "min_ranked": MIN_RANKED,
         "charts": {name: files["svg"].name for name, files in chart_files.items()},
         "changes": content.changes,
