@@ -894,14 +894,19 @@ def default(exclude: tuple[str, ...] = (), as_of: str | None = None) -> Referenc
 
 
 def _cache_path(exclude: tuple[str, ...], as_of: str | None) -> Path:
-    from . import episodes
+    from . import episodes, populations
 
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("reference.py", "revisions.py", "episodes.py", "checks.py"):
+    # Everything the learnt numbers depend on: the code that reads and cleans the episodes,
+    # the episodes themselves, and the population bound (its share of the bound already
+    # counted is a feature of every row; a corrected population changes the class).
+    for name in ("reference.py", "revisions.py", "episodes.py", "checks.py", "populations.py"):
         digest.update((here / name).read_bytes())
     for module in sorted((here / "data").glob("*.py")):
         digest.update(module.read_bytes())
+    for table in sorted(populations.POPULATIONS.glob("*.csv")):
+        digest.update(table.read_bytes())
     for episode in sorted(episodes.ids()):
         digest.update(episodes.source_file(episode).read_bytes())
     import sklearn

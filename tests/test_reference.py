@@ -265,3 +265,22 @@ def test_a_damaged_cache_file_is_learnt_afresh_and_replaced(tmp_path, monkeypatc
     assert len(calls) == 2  # learnt afresh, not read
     np.testing.assert_array_equal(again.coefficients, learnt.coefficients)
     assert path.read_bytes() == whole  # and the good copy is back on disk
+
+
+def test_a_corrected_population_table_is_a_new_reference_class(tmp_path, monkeypatch):
+    # The share of its population bound a crisis has counted is a feature of every training
+    # row, so a corrected population changes the learnt class; the cache key once missed the
+    # table, and a warm cache kept the old class.
+    import shutil
+
+    from forecast import populations, reference
+
+    before = reference._cache_path(("x",), None)
+    copy = tmp_path / "populations"
+    shutil.copytree(populations.POPULATIONS, copy)
+    table = copy / "country_population.csv"
+    frame = pd.read_csv(table, keep_default_na=False)
+    frame.loc[frame.index[-1], "population"] += 1  # one more person in one country-year
+    frame.to_csv(table, index=False)
+    monkeypatch.setattr(populations, "POPULATIONS", copy)
+    assert reference._cache_path(("x",), None) != before
