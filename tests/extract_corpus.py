@@ -115,7 +115,9 @@ CASES = [
     ),
     (
         "By 5 March, 1,500,000 people had fled Ukraine.",
-        [dict(value=1.5e6, qualifier="exact", subject="displaced", date="2022-03-05")],
+        # Fled the country itself: across its border, so refugees (was labelled displaced
+        # while the rules could not tell "fled Ukraine" from "fled Kharkiv").
+        [dict(value=1.5e6, qualifier="exact", subject="refugees", date="2022-03-05")],
     ),
     (
         "As of 2022-03-09, 2,011,312 refugees were recorded.",

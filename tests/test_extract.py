@@ -881,3 +881,31 @@ def test_a_table_without_a_header_rule_keeps_its_first_row():
 def test_pdi_the_acronym_of_bilingual_reports_is_displaced():
     rows = forecast.extract_figures("Some 1,500 PDI arrived in Bubanza on Monday.")
     assert rows["subject"].tolist() == ["displaced"]
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        # Leaving a country by name crosses its border; leaving a city does not.
+        ("Some 40,000 people have fled Syria since January.", "refugees"),
+        ("Nearly 7,000 people have left Sudan for Chad.", "refugees"),
+        ("About 20,000 people have left Kharkiv since Monday.", "displaced"),
+        ("More than 3,000 residents left Mariupol on Tuesday, officials said.", "displaced"),
+        # A figure with no word for what happened to it stays unnamed.
+        ("At least 2,000 people left on Monday.", "other"),
+    ],
+)
+def test_leaving_a_named_place_is_displacement_and_a_country_a_border(text, subject):
+    (row,) = forecast.extract_figures(text).itertuples()
+    assert row.subject == subject
+
+
+def test_a_feared_figure_past_an_apposition_is_a_projection_of_people_leaving():
+    # In the style of a wire story of 27 February 2022: the upper estimate of the paragraph,
+    # read as "other" and as a count while the apposition stood between it and its verb.
+    text = (
+        "Government sources fear that up to five million people, nearly a tenth of the "
+        "population, will leave Ukraine because of the attack."
+    )
+    (row,) = forecast.extract_figures(text).itertuples()
+    assert (row.value, row.qualifier, row.subject, row.estimate) == (5e6, "up_to", "refugees", True)

@@ -243,6 +243,9 @@ _SUBJECTS = (
     ("displaced", r"displaced|displace|displacing|displacements?|fled|flee|fleeing|flight|evacuated"
      r"|evacuees?|IDPs?|PDIs?|homeless|uprooted|(?:left|leave|leaving|from|out of) their"
      r" (?:homes?|locations|communities|villages)|moved to safety|tent cities|living in tents"
+     # leaving a named place ("will leave Kharkiv"; a country named is a border crossed,
+     # `_crosses_border`: "will leave Ukraine")
+     r"|(?:left|leave|leaves|leaving)(?=\s+(?:from\s+)?(?-i:[A-Z][a-z]))"
      r"|shelter services|temporary shelter|(?:stay|stays|stayed|staying|living|lived) with"
      r" (?:their )?(?:relatives|friends|host famil(?:y|ies))|host famil(?:y|ies)"
      r"|on the move|evacuate|evacuation|safety cent(?:re|er)s?|sheltered"
@@ -552,6 +555,12 @@ _ABROAD = re.compile(
     r"\s+(?:in)?to\s+(?:neighbou?ring\s+)?(?P<place>(?-i:[A-Z][\w'-]+)(?:\s(?-i:[A-Z][\w'-]+)){0,2})",
     re.I,
 )
+# Leaving a country by name crosses its border too ("have fled Ukraine", "will leave Syria").
+_LEFT_COUNTRY = re.compile(
+    r"\b(?:fled|flee|fleeing|flees|escaped|left|leave|leaves|leaving)\s+(?:from\s+)?"
+    r"(?P<place>(?-i:[A-Z][\w'-]+)(?:\s(?-i:[A-Z][\w'-]+)){0,2})",
+    re.I,
+)
 
 
 def subject_follows(sentence: str, end: int) -> bool:
@@ -596,7 +605,9 @@ def _subject_after(sentence: str, start: int, end: int) -> re.Match[str] | None:
 def _crosses_border(sentence: str, start: int, end: int) -> bool:
     from ..populations import iso3  # a country name is a border crossed (pycountry's names)
 
-    for match in _ABROAD.finditer(sentence, max(0, start - 2), end + 40):
+    found = [*_ABROAD.finditer(sentence, max(0, start - 2), end + 40)]
+    found += _LEFT_COUNTRY.finditer(sentence, max(0, start - 2), min(end + 40, start + 60))
+    for match in found:
         place = match.group("place")
         words = place.split()
         if any(iso3(" ".join(words[:n])) for n in range(len(words), 0, -1)):
@@ -618,6 +629,8 @@ _ESTIMATE = re.compile(
     r"|expected|forecasts?|predicts?|predicted|anticipates?|anticipated|scenario|planning figure"
     r"|set to|likely to|plans?|planned|planning|targets?|targeted|aims? to"
     r"|to (?:assist|reach|support|help|serve)"
+    # "sources fear that up to five million people will leave": a feared outcome
+    r"|fears?\s+that|feared\s+that"
     # "are estimated to face": a projection; "is estimated to have fled" is a count
     r"|(?:is|are)\s+estimated\s+to(?!\s+(?:have|be)\b))\b",
     re.I,
