@@ -909,3 +909,21 @@ def test_a_feared_figure_past_an_apposition_is_a_projection_of_people_leaving():
     )
     (row,) = forecast.extract_figures(text).itertuples()
     assert (row.value, row.qualifier, row.subject, row.estimate) == (5e6, "up_to", "refugees", True)
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        # In the style of UNHCR's Syria notes of 2012-13: refuge inside the country, in
+        # buildings, is displacement; refuge in another country is refuge abroad.
+        ("Some 7,200 people are sheltering, seeking refuge in 45 schools in Aleppo.", "displaced"),
+        ("About 9,000 people have sought refuge in mosques and public buildings.", "displaced"),
+        ("Some 7,200 people have sought refuge in Chad.", "refugees"),
+        # "registered as" counts; "as" opens no clause there.
+        ("There were 612,134 people registered as refugees or assisted as such.", "refugees"),
+        ("About 3,000 people fled as the fighting spread.", "displaced"),
+    ],
+)
+def test_where_refuge_was_taken_and_what_people_were_registered_as(text, subject):
+    (row,) = forecast.extract_figures(text).itertuples()
+    assert row.subject == subject

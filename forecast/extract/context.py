@@ -425,9 +425,12 @@ def subject(sentence: str, number: Number, previous_end: int, next_start: int, u
         return "refugees"  # "fled to Chad": crossing a border makes refugees
     if name == "refugees" and _REFUGE.fullmatch(found.group()):
         # "taken refuge in evacuation centres": where they took refuge says displaced
-        where = SUBJECT_RE.match(sentence, _skip_place_words(sentence, found.end()))
+        place = _skip_place_words(sentence, found.end())
+        where = SUBJECT_RE.match(sentence, place)
         if where is not None and where.lastgroup == "displaced":
             return "displaced"
+        if _BUILDINGS.match(sentence, place):
+            return "displaced"  # "seeking refuge in 45 schools and six dormitories in Aleppo"
     if name == "displaced" and found.group().lower() in ("fled", "flee", "fleeing", "flight"):
         # "fled the fighting and found refuge in Maltam": where they fled to says refugees,
         # unless they fled their homes or took refuge in camps, or the word names an agency
@@ -548,7 +551,18 @@ def is_earlier(sentence: str, previous_start: int, previous_end: int, number: Nu
 # The words after a figure that can name its subject end at a subordinate clause ("evacuated
 # 60,000 residents since rockets began": not strikes) or at the next number.
 _SUBORDINATE = re.compile(
-    r"\b(?:since|after|as|when|because|following|amid|before|until|while|whereas)\b", re.I
+    r"\b(?:since|after|when|because|following|amid|before|until|while|whereas"
+    # "as" opens a clause ("as the fighting spread"), not after a verb of counting ("612,134
+    # people registered as refugees")
+    r"|(?<!registered\s)(?<!recorded\s)(?<!counted\s)(?<!listed\s)(?<!recognised\s)"
+    r"(?<!recognized\s)(?<!identified\s)(?<!classified\s)(?<!assisted\s)as)\b",
+    re.I,
+)
+#: Buildings people shelter in inside their own country: refuge taken in them is displacement.
+_BUILDINGS = re.compile(
+    r"(?:[a-z]+\s+)?(?:schools?|mosques?|churches|church|dormitor(?:y|ies)|public buildings"
+    r"|buildings|stadiums?|gyms?|sports halls?|halls|collective cent(?:re|er)s|hospitals?)\b",
+    re.I,
 )
 _ABROAD = re.compile(
     r"\b(?:fled|flee|fleeing|flees|crossed|crossing|cross|escaped|gone|went|arrived|arriving)"
