@@ -927,3 +927,23 @@ def test_a_feared_figure_past_an_apposition_is_a_projection_of_people_leaving():
 def test_where_refuge_was_taken_and_what_people_were_registered_as(text, subject):
     (row,) = forecast.extract_figures(text).itertuples()
     assert row.subject == subject
+
+
+def test_administrative_areas_are_places_not_people():
+    # In the style of IOM DTM Libya's round reports: the IDPs are the figure; the muhallas
+    # and baladiyas they were found in are not ("661 muhallas" was read as 661 displaced).
+    rows = forecast.extract_figures(
+        "During Round 9, DTM identified 301,000 IDPs across 650 muhallas and 98 baladiyas."
+    )
+    assert rows[["value", "subject"]].values.tolist() == [[301_000.0, "displaced"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("In September an average of about 12,000 people arrived daily.", "refugees"),
+        ("The collective centres assessed house 1,700 individuals (340 households).", "displaced"),
+    ],
+)
+def test_daily_arrivals_and_collective_centres(text, subject):
+    assert forecast.extract_figures(text)["subject"].iloc[0] == subject

@@ -234,7 +234,8 @@ _SUBJECTS = (
      r"|perished|slain"),
     ("injured", r"injured|injuries|injury|injures|injuring|wounded|hurt"),
     ("refugees", r"refugees?|sought refuge|seek refuge|seeking refuge|asylum|asylum-seekers"
-     r"|arrivals|cross(?:ed|es|ing)?(?=\s+(?:since|from|into|over|to)\b|\s*[,.;]|\s*$)"
+     r"|arrivals|arrived daily|arriving daily"
+     r"|cross(?:ed|es|ing)?(?=\s+(?:since|from|into|over|to)\b|\s*[,.;]|\s*$)"
      r"|cross(?:ed|es|ing)? (?:(?:the|a) (?:[\w-]+ )?borders?|borders|into)"
      r"|(?:found|find|finding|sought|seek|seeking|taken|took|taking) refuge"
      r"|neighbou?ring countries|abroad"
@@ -253,6 +254,7 @@ _SUBJECTS = (
      r"|relocated|relocation|without shelter|relief camps|camps|shelters|shelter populations?"
      # where the displaced stay: "969 shelters are housing 88,700", "accommodating 71,704"
      r"|displacement sites?|accommodation (?:sites?|cent(?:re|er)s?)|are housing|being housed"
+     r"|collective cent(?:re|er)s?"
      r"|housed in|accommodating|accommodated"),
     # Words that say a figure counts neither the displaced nor the dead ("42 killed and 10
     # million affected", "5 missing", "internal returnees"): the figure is `other`, and the
@@ -300,7 +302,9 @@ THINGS = {
     "organisations", "agencies", "teams", "assessments", "reports", "projects", "wells",
     "latrines", "hectares", "acres", "bridges", "roads", "cases", "checkpoints", "crossings",
     "meals", "rations", "incidents", "litres", "liters", "doses", "items", "counties", "county",
-    "regencies", "barangays", "masks", "blankets", "mattresses", "tarpaulins", "jerrycans",
+    "regencies", "barangays", "muhallas", "muhalla", "baladiyas", "baladiya", "governorates",
+    "lgas", "woredas", "kebeles", "upazilas", "payams", "subcounties", "sub-counties", "masks",
+    "blankets", "mattresses", "tarpaulins", "jerrycans",
     "aftershocks", "tremors", "earthquakes", "quakes", "territories", "missions", "structures",
 }  # fmt: skip
 _FILLERS = {
